@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` and `make test`. Nothing but Python >= 3.12 and
+# make is required; everything else goes into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# `make run` is a developer's machine: DEBUG on, SQLite unless DATABASE_URL says otherwise.
+DEV_ENV := DJANGO_DEBUG=on
+
+.PHONY: run test lint format serve install messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is required, but $(PYTHON) is " + sys.version.split()[0] + ". Install Python 3.12 or run: make PYTHON=python3.12 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo --with-demo-users
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Production settings under gunicorn, on this machine: needs DJANGO_SECRET_KEY and usually
+# DATABASE_URL; DJANGO_HTTPS=off because there is no TLS proxy in front here.
+serve: install
+	DJANGO_HTTPS=$${DJANGO_HTTPS:-off} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_HTTPS=$${DJANGO_HTTPS:-off} $(BIN)/python manage.py migrate --noinput
+	DJANGO_HTTPS=$${DJANGO_HTTPS:-off} $(BIN)/python manage.py createcachetable
+	DJANGO_HTTPS=$${DJANGO_HTTPS:-off} $(BIN)/gunicorn --config gunicorn.conf.py yangpu_portal.wsgi
+
+# Re-extract translatable strings into locale/en and compile the catalogue (needs gettext).
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,64 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from branches.models import Enterprise, Member, Organization, OrganizerAssignment, Street
+
+
+@admin.register(Street)
+class StreetAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "sector"]
+    list_filter = ["sector"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TreeAdmin):
+    # treebeard's form places the node in the tree (parent and position) on save.
+    form = movenodeform_factory(
+        Organization,
+        fields=[
+            "name",
+            "kind",
+            "form",
+            "street",
+            "enterprise",
+            "group_served",
+            "founded_on",
+            "secretary_name",
+        ],
+    )
+    list_display = ["name", "kind", "form", "street", "enterprise", "group_served"]
+    list_filter = ["kind", "form", "group_served", "street"]
+    search_fields = ["name", "secretary_name"]
+    list_select_related = ["street", "enterprise"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "masked_phone", "occupation", "political_status", "street", "organization"]
+    list_filter = ["political_status", "occupation", "street", "is_mobile"]
+    search_fields = ["name", "phone", "platform_worker_id"]
+    list_select_related = ["street", "organization"]
+    autocomplete_fields = ["street", "organization", "employer", "user"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, member):
+        return member.masked_phone
+
+
+@admin.register(OrganizerAssignment)
+class OrganizerAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "street", "organization", "since"]
+    list_filter = ["role", "street"]
+    search_fields = ["user__username", "organization__name"]
+    list_select_related = ["user", "street", "organization"]
+    autocomplete_fields = ["user", "street", "organization"]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from branches import views
+
+app_name = "branches"
+
+urlpatterns = [
+    path("", views.organization_tree, name="organization-tree"),
+    path("members/", views.member_list, name="member-list"),
+]

@@ -1,0 +1,20 @@
+"""Test settings: the real settings module, fed the environment a test run needs.
+
+Tests run with DEBUG off (pytest-django forces it anyway) and therefore need a secret key;
+HTTPS redirects are off because the test client speaks plain HTTP."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("DJANGO_HTTPS", "off")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from yangpu_portal.settings import *  # noqa: E402, F403
+
+# WhiteNoise's manifest storage needs `collectstatic`; tests read static/ directly.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Hashing passwords the slow way buys nothing in tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

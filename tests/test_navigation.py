@@ -1,0 +1,75 @@
+"""Each persona sees the navigation its roles allow, and nothing more."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+NAV_KEYS = re.compile(r'data-nav="([a-z]+)"')
+
+EXPECTED = {
+    "anonymous": ["home", "stations"],
+    "member": ["home", "stations"],
+    "station_staff": ["home", "stations", "console"],
+    "street_organizer": ["home", "stations", "tree", "roster"],
+    "enterprise_organizer": ["home", "stations", "tree", "roster"],
+    "outsider": ["home", "stations", "tree", "roster"],
+    "district_admin": ["home", "stations", "tree", "roster", "admin"],
+    "auditor": ["home", "stations", "audit"],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", EXPECTED)
+def test_each_persona_sees_its_own_navigation(persona, as_persona, client):
+    as_persona(persona)
+    html = client.get(reverse("home")).content.decode()
+    assert NAV_KEYS.findall(html) == EXPECTED[persona]
+
+
+@pytest.mark.django_db
+def test_every_navigation_link_opens_for_its_persona(as_persona, client):
+    """No persona is shown a link that then refuses them."""
+    for persona in EXPECTED:
+        client.logout()
+        as_persona(persona)
+        html = client.get(reverse("home")).content.decode()
+        for url in re.findall(r'<li><a href="([^"]+)" data-nav=', html):
+            response = client.get(url)
+            assert response.status_code == 200, (persona, url, response.status_code)
+
+
+@pytest.mark.django_db
+def test_signed_in_header_offers_password_change_and_sign_out(as_persona, client):
+    as_persona("member")
+    html = client.get(reverse("home")).content.decode()
+    assert reverse("account_change_password") in html
+    assert f'action="{reverse("account_logout")}"' in html
+
+
+@pytest.mark.django_db
+def test_anonymous_header_offers_sign_in(client):
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("account_login")}?next=/"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name", ["branches:organization-tree", "branches:member-list", "stations:console"]
+)
+def test_anonymous_is_sent_to_sign_in_from_staff_pages(client, url_name):
+    url = reverse(url_name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={url}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["member", "district_admin"])
+def test_navigation_costs_one_query_whatever_the_roles(
+    persona, as_persona, client, django_assert_num_queries
+):
+    as_persona(persona)
+    # session, user, all roles at once, and the home page's four public counters
+    with django_assert_num_queries(7):
+        client.get(reverse("home"))

@@ -1,0 +1,135 @@
+"""The settings module read the way a deployment reads it: in a fresh process."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from yangpu_portal.envvars import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "off",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuv",
+    "DJANGO_ALLOWED_HOSTS": "portal.yangpu.example",
+    "CSRF_TRUSTED_ORIGINS": "https://portal.yangpu.example",
+    "DJANGO_SMTP_HOST": "smtp.yangpu.example",
+    "DJANGO_BEHIND_PROXY": "on",
+}
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    """Run `code` in a new interpreter with a clean Django environment plus `env`."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "CSRF_", "REDIS_"))
+    }
+    clean["DJANGO_SETTINGS_MODULE"] = "yangpu_portal.settings"
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+
+
+SHOW = "import django; django.setup(); from django.conf import settings as s; print({})"
+
+
+def test_missing_secret_key_stops_start_with_a_clear_message():
+    result = run_python(SHOW.format("s.DEBUG"), DJANGO_DEBUG="off")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_missing_secret_key_is_fine_with_debug_on():
+    result = run_python(SHOW.format("s.DEBUG"), DJANGO_DEBUG="on")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_malformed_boolean_stops_start():
+    result = run_python(SHOW.format("s.DEBUG"), DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_without_database_url_the_engine_is_sqlite():
+    result = run_python(SHOW.format("s.DATABASES['default']['ENGINE']"), DJANGO_DEBUG="on")
+    assert result.stdout.strip() == "django.db.backends.sqlite3", result.stderr
+
+
+def test_postgres_database_url_selects_postgresql_with_pool_and_health_checks():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; "
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], "
+        "d['OPTIONS']['pool']['max_size'])"
+    )
+    result = run_python(
+        code,
+        DJANGO_DEBUG="on",
+        DATABASE_URL="postgres://portal@db.internal:5432/yangpu",
+        DATABASE_POOL_MAX_SIZE="12",
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "yangpu",
+        "db.internal",
+        "0",
+        "True",
+        "12",
+    ], result.stderr
+
+
+def test_production_settings_pass_the_deploy_check_without_warnings():
+    result = run_python(
+        "import sys; from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_console_mailer_is_refused_by_the_deploy_check():
+    env = {**PRODUCTION_ENV, "DJANGO_SMTP_HOST": ""}
+    result = run_python(
+        "from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy'])",
+        **env,
+    )
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr
+
+
+class TestEnvReaders:
+    def test_bool_words(self, monkeypatch):
+        for word, expected in [("on", True), ("YES", True), ("1", True), ("off", False), ("0", False)]:
+            monkeypatch.setenv("X_FLAG", word)
+            assert env_bool("X_FLAG", default=not expected) is expected
+
+    def test_bool_default_when_unset_or_blank(self, monkeypatch):
+        monkeypatch.delenv("X_FLAG", raising=False)
+        assert env_bool("X_FLAG", default=True) is True
+        monkeypatch.setenv("X_FLAG", " ")
+        assert env_bool("X_FLAG", default=False) is False
+
+    def test_bool_rejects_other_words(self, monkeypatch):
+        monkeypatch.setenv("X_FLAG", "enabled")
+        with pytest.raises(ImproperlyConfigured, match="X_FLAG='enabled' is not a boolean"):
+            env_bool("X_FLAG", default=False)
+
+    def test_int_rejects_text(self, monkeypatch):
+        monkeypatch.setenv("X_NUM", "ten")
+        with pytest.raises(ImproperlyConfigured, match="not an integer"):
+            env_int("X_NUM", 1)
+
+    def test_list_drops_blanks(self, monkeypatch):
+        monkeypatch.setenv("X_LIST", " a.example, ,b.example ")
+        assert env_list("X_LIST") == ["a.example", "b.example"]

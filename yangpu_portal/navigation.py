@@ -1,0 +1,87 @@
+"""The navigation bar: what the signed-in person's roles let them use.
+
+Roles are read in one query per request, and only when a template renders the bar."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Member, OrganizerAssignment
+from branches.roles import AUDITOR_GROUP, DISTRICT_ADMIN_GROUP
+from stations.models import StationStaff
+
+
+@dataclass(frozen=True)
+class Roles:
+    district_admin: bool = False
+    auditor: bool = False
+    organizer: bool = False
+    station_staff: bool = False
+    member: bool = False
+
+    @property
+    def manages_people(self) -> bool:
+        return self.district_admin or self.organizer
+
+
+def roles_of(user) -> Roles:
+    """All of `user`'s roles from a single query (cached on the user object)."""
+    if not user.is_authenticated:
+        return Roles()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is not None:
+        return cached
+    in_group = Group.objects.filter(user=OuterRef("pk"))
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values("pk")
+        .annotate(
+            district_admin=Exists(in_group.filter(name=DISTRICT_ADMIN_GROUP)),
+            auditor=Exists(in_group.filter(name=AUDITOR_GROUP)),
+            organizer=Exists(OrganizerAssignment.objects.filter(user=OuterRef("pk"))),
+            station_staff=Exists(StationStaff.objects.filter(user=OuterRef("pk"))),
+            member=Exists(Member.objects.filter(user=OuterRef("pk"))),
+        )
+        .get()
+    )
+    row.pop("pk")
+    user._portal_roles = Roles(**row)
+    return user._portal_roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    key: str
+
+
+def items_for(user) -> list[NavItem]:
+    roles = roles_of(user)
+    items = [
+        NavItem(_("首页"), reverse("home"), "home"),
+        NavItem(_("服务站点"), reverse("stations:station-list"), "stations"),
+    ]
+    if roles.station_staff:
+        items.append(NavItem(_("站点工作台"), reverse("stations:console"), "console"))
+    if roles.manages_people:
+        items.append(NavItem(_("组织架构"), reverse("branches:organization-tree"), "tree"))
+        items.append(NavItem(_("人员名册"), reverse("branches:member-list"), "roster"))
+    if roles.auditor:
+        items.append(
+            NavItem(_("审计日志"), reverse("admin:admin_logentry_changelist"), "audit")
+        )
+    if user.is_authenticated and user.is_staff and not roles.auditor:
+        items.append(NavItem(_("管理后台"), reverse("admin:index"), "admin"))
+    return items
+
+
+def navigation(request):
+    """Context processor: `nav_items`, evaluated lazily."""
+    return {"nav_items": SimpleLazyObject(lambda: items_for(request.user))}
