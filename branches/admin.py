@@ -43,7 +43,14 @@ class OrganizationAdmin(TreeAdmin):
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ["name", "masked_phone", "occupation", "political_status", "street", "organization"]
+    list_display = [
+        "name",
+        "masked_phone",
+        "occupation",
+        "political_status",
+        "street",
+        "organization",
+    ]
     list_filter = ["political_status", "occupation", "street", "is_mobile"]
     search_fields = ["name", "phone", "platform_worker_id"]
     list_select_related = ["street", "organization"]

@@ -124,22 +124,24 @@ class OrganizationForm(models.TextChoices):
 
 class OrganizationQuerySet(MP_NodeQuerySet):
     def visible_to(self, user):
-        """Organizations `user` may see and manage: all for district staff; a street
-        organizer's street; an enterprise organizer's organization and everything under it
-        (a path-prefix match, so no recursion)."""
+        """Organizations `user` may see and manage: all for district staff; for a street
+        organizer the street committee of their street and everything under it; for an
+        enterprise organizer their organization and everything under it. Subtrees are path
+        prefixes, so this costs one query for the roots and none per level."""
         if not user.is_authenticated:
             return self.none()
         if user.has_perm("branches.view_organization"):
             return self
-        assignments = OrganizerAssignment.objects.filter(user=user).values_list(
-            "street_id", "organization__path"
-        )
+        roots = Organization.objects.filter(
+            Q(
+                kind=OrganizationKind.STREET_COMMITTEE,
+                street__organizer_assignments__user=user,
+            )
+            | Q(organizer_assignments__user=user)
+        ).values_list("path", flat=True)
         scope = Q(pk__in=[])
-        for street_id, path in assignments:
-            if street_id:
-                scope |= Q(street_id=street_id)
-            if path:
-                scope |= Q(path__startswith=path)
+        for path in set(roots):
+            scope |= Q(path__startswith=path)
         return self.filter(scope)
 
 
@@ -314,7 +316,9 @@ class Member(models.Model):
                 condition=Q(Exact(Length("phone"), 11), phone__startswith="1"),
                 name="member_phone_11_digits",
             ),
-            models.CheckConstraint(condition=Q(gender__in=Gender.values), name="member_gender_valid"),
+            models.CheckConstraint(
+                condition=Q(gender__in=Gender.values), name="member_gender_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(occupation__in=OccupationGroup.values), name="member_occupation_valid"
             ),

@@ -23,9 +23,7 @@ def normalize_phone(raw: str) -> str:
     elif text.startswith("0086"):
         text = text[4:]
     if not _MOBILE.fullmatch(text):
-        raise ValidationError(
-            _("请输入 11 位手机号码，例如 13812345678。"), code="invalid_phone"
-        )
+        raise ValidationError(_("请输入 11 位手机号码，例如 13812345678。"), code="invalid_phone")
     return text
 
 

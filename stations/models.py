@@ -56,7 +56,9 @@ class Station(models.Model):
         _("依托单位"), max_length=100, blank=True, help_text=_("例如银行网点名称")
     )
     street = models.ForeignKey(
-        "branches.Street", verbose_name=_("所属街道"), on_delete=models.PROTECT,
+        "branches.Street",
+        verbose_name=_("所属街道"),
+        on_delete=models.PROTECT,
         related_name="stations",
     )
     address = models.CharField(_("地址"), max_length=200)
@@ -100,7 +102,9 @@ class StationStaff(models.Model):
     """`user` runs `station`: they log its activities, attendance and visitor counts."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("账户"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账户"),
+        on_delete=models.CASCADE,
         related_name="station_assignments",
     )
     station = models.ForeignKey(

@@ -49,7 +49,9 @@ def enterprise(db):
 
 @pytest.fixture
 def district_org(db):
-    return organization_create(parent=None, name="中共上海市杨浦区委", kind=OrganizationKind.DISTRICT)
+    return organization_create(
+        parent=None, name="中共上海市杨浦区委", kind=OrganizationKind.DISTRICT
+    )
 
 
 @pytest.fixture

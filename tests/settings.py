@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-product
 os.environ.setdefault("DJANGO_HTTPS", "off")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
-from yangpu_portal.settings import *  # noqa: E402, F403
+from yangpu_portal.settings import *  # noqa: F403
 
 # WhiteNoise's manifest storage needs `collectstatic`; tests read static/ directly.
 STORAGES = {

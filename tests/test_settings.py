@@ -32,8 +32,13 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
     clean["DJANGO_SETTINGS_MODULE"] = "yangpu_portal.settings"
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -110,7 +115,13 @@ def test_console_mailer_is_refused_by_the_deploy_check():
 
 class TestEnvReaders:
     def test_bool_words(self, monkeypatch):
-        for word, expected in [("on", True), ("YES", True), ("1", True), ("off", False), ("0", False)]:
+        for word, expected in [
+            ("on", True),
+            ("YES", True),
+            ("1", True),
+            ("off", False),
+            ("0", False),
+        ]:
             monkeypatch.setenv("X_FLAG", word)
             assert env_bool("X_FLAG", default=not expected) is expected
 

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,139 +16,479 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Street',
+            name="Street",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='名称')),
-                ('slug', models.SlugField(unique=True, verbose_name='代码')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('latitude', models.FloatField(blank=True, help_text='WGS-84', null=True, verbose_name='中心纬度')),
-                ('longitude', models.FloatField(blank=True, help_text='WGS-84', null=True, verbose_name='中心经度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="名称")),
+                ("slug", models.SlugField(unique=True, verbose_name="代码")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True, help_text="WGS-84", null=True, verbose_name="中心纬度"
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True, help_text="WGS-84", null=True, verbose_name="中心经度"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '街道',
-                'verbose_name_plural': '街道',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "街道",
+                "verbose_name_plural": "街道",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('short_name', models.CharField(max_length=30, verbose_name='简称')),
-                ('sector', models.CharField(choices=[('food_delivery', '外卖配送'), ('instant_delivery', '即时配送'), ('express', '快递物流'), ('ride_hailing', '网约车'), ('freight', '货运'), ('video', '网络视频'), ('other', '其他')], max_length=20, verbose_name='行业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                ("short_name", models.CharField(max_length=30, verbose_name="简称")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("food_delivery", "外卖配送"),
+                            ("instant_delivery", "即时配送"),
+                            ("express", "快递物流"),
+                            ("ride_hailing", "网约车"),
+                            ("freight", "货运"),
+                            ("video", "网络视频"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="行业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '平台企业',
-                'verbose_name_plural': '平台企业',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('sector__in', ['food_delivery', 'instant_delivery', 'express', 'ride_hailing', 'freight', 'video', 'other'])), name='enterprise_sector_valid')],
+                "verbose_name": "平台企业",
+                "verbose_name_plural": "平台企业",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "sector__in",
+                                [
+                                    "food_delivery",
+                                    "instant_delivery",
+                                    "express",
+                                    "ride_hailing",
+                                    "freight",
+                                    "video",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="enterprise_sector_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('district', '区委'), ('street_committee', '街道党工委'), ('enterprise_committee', '企业党委'), ('general_branch', '党总支'), ('branch', '党支部')], max_length=30, verbose_name='类型')),
-                ('form', models.CharField(choices=[('standard', '常规'), ('on_wheels', '流动党支部（建在车轮上）'), ('online', '网络党支部（建在网络上）')], default='standard', max_length=20, verbose_name='组建形式')),
-                ('group_served', models.CharField(blank=True, choices=[('rider', '外卖骑手'), ('courier', '快递员'), ('ride_hailing', '网约车司机'), ('truck', '货车司机'), ('creator', '网络主播/UP主'), ('other', '其他')], max_length=20, verbose_name='服务群体')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='成立日期')),
-                ('secretary_name', models.CharField(blank=True, max_length=50, verbose_name='书记')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='branches.enterprise', verbose_name='所属平台企业')),
-                ('street', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='branches.street', verbose_name='所属街道')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district", "区委"),
+                            ("street_committee", "街道党工委"),
+                            ("enterprise_committee", "企业党委"),
+                            ("general_branch", "党总支"),
+                            ("branch", "党支部"),
+                        ],
+                        max_length=30,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("standard", "常规"),
+                            ("on_wheels", "流动党支部（建在车轮上）"),
+                            ("online", "网络党支部（建在网络上）"),
+                        ],
+                        default="standard",
+                        max_length=20,
+                        verbose_name="组建形式",
+                    ),
+                ),
+                (
+                    "group_served",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("rider", "外卖骑手"),
+                            ("courier", "快递员"),
+                            ("ride_hailing", "网约车司机"),
+                            ("truck", "货车司机"),
+                            ("creator", "网络主播/UP主"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="服务群体",
+                    ),
+                ),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="成立日期")),
+                (
+                    "secretary_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="书记"),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizations",
+                        to="branches.enterprise",
+                        verbose_name="所属平台企业",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizations",
+                        to="branches.street",
+                        verbose_name="所属街道",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党组织',
-                'verbose_name_plural': '党组织',
+                "verbose_name": "党组织",
+                "verbose_name_plural": "党组织",
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('gender', models.CharField(choices=[('male', '男'), ('female', '女')], max_length=10, verbose_name='性别')),
-                ('phone', models.CharField(max_length=11, unique=True, verbose_name='手机号')),
-                ('occupation', models.CharField(choices=[('rider', '外卖骑手'), ('courier', '快递员'), ('ride_hailing', '网约车司机'), ('truck', '货车司机'), ('creator', '网络主播/UP主'), ('other', '其他')], max_length=20, verbose_name='从业类型')),
-                ('platform_worker_id', models.CharField(blank=True, max_length=50, verbose_name='平台工号')),
-                ('political_status', models.CharField(choices=[('masses', '群众'), ('applicant', '入党申请人'), ('activist', '入党积极分子'), ('candidate', '发展对象'), ('probationary', '预备党员'), ('full', '正式党员')], default='masses', max_length=20, verbose_name='政治面貌')),
-                ('is_mobile', models.BooleanField(default=False, verbose_name='流动党员')),
-                ('reported_community', models.CharField(blank=True, max_length=100, verbose_name='报到社区')),
-                ('reported_on', models.DateField(blank=True, null=True, verbose_name='报到日期')),
-                ('consent_to_contact', models.BooleanField(default=False, verbose_name='同意联系')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('employer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='branches.enterprise', verbose_name='所在平台企业')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='member', to=settings.AUTH_USER_MODEL, verbose_name='登录账户')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='branches.organization', verbose_name='所在党组织')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='branches.street', verbose_name='所属街道')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("male", "男"), ("female", "女")],
+                        max_length=10,
+                        verbose_name="性别",
+                    ),
+                ),
+                ("phone", models.CharField(max_length=11, unique=True, verbose_name="手机号")),
+                (
+                    "occupation",
+                    models.CharField(
+                        choices=[
+                            ("rider", "外卖骑手"),
+                            ("courier", "快递员"),
+                            ("ride_hailing", "网约车司机"),
+                            ("truck", "货车司机"),
+                            ("creator", "网络主播/UP主"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="从业类型",
+                    ),
+                ),
+                (
+                    "platform_worker_id",
+                    models.CharField(blank=True, max_length=50, verbose_name="平台工号"),
+                ),
+                (
+                    "political_status",
+                    models.CharField(
+                        choices=[
+                            ("masses", "群众"),
+                            ("applicant", "入党申请人"),
+                            ("activist", "入党积极分子"),
+                            ("candidate", "发展对象"),
+                            ("probationary", "预备党员"),
+                            ("full", "正式党员"),
+                        ],
+                        default="masses",
+                        max_length=20,
+                        verbose_name="政治面貌",
+                    ),
+                ),
+                ("is_mobile", models.BooleanField(default=False, verbose_name="流动党员")),
+                (
+                    "reported_community",
+                    models.CharField(blank=True, max_length=100, verbose_name="报到社区"),
+                ),
+                ("reported_on", models.DateField(blank=True, null=True, verbose_name="报到日期")),
+                ("consent_to_contact", models.BooleanField(default=False, verbose_name="同意联系")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="branches.enterprise",
+                        verbose_name="所在平台企业",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="member",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登录账户",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="branches.organization",
+                        verbose_name="所在党组织",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="branches.street",
+                        verbose_name="所属街道",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='OrganizerAssignment',
+            name="OrganizerAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('street', '街道党工委组织员'), ('enterprise', '企业党委组织员'), ('worker', '专职党群工作者')], max_length=20, verbose_name='角色')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='起始日期')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizer_assignments', to='branches.organization', verbose_name='党组织')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organizer_assignments', to=settings.AUTH_USER_MODEL, verbose_name='账户')),
-                ('street', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizer_assignments', to='branches.street', verbose_name='街道')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("street", "街道党工委组织员"),
+                            ("enterprise", "企业党委组织员"),
+                            ("worker", "专职党群工作者"),
+                        ],
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("since", models.DateField(blank=True, null=True, verbose_name="起始日期")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizer_assignments",
+                        to="branches.organization",
+                        verbose_name="党组织",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organizer_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="账户",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizer_assignments",
+                        to="branches.street",
+                        verbose_name="街道",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '组织员任职',
-                'verbose_name_plural': '组织员任职',
-                'ordering': ['user__username'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('role__in', ['street', 'enterprise', 'worker'])), name='assignment_role_valid'), models.CheckConstraint(condition=models.Q(models.Q(('street__isnull', False), ('organization__isnull', True)), models.Q(('street__isnull', True), ('organization__isnull', False)), _connector='OR'), name='assignment_one_target'), models.UniqueConstraint(condition=models.Q(('street__isnull', False)), fields=('user', 'street'), name='assignment_unique_user_street'), models.UniqueConstraint(condition=models.Q(('organization__isnull', False)), fields=('user', 'organization'), name='assignment_unique_user_organization')],
+                "verbose_name": "组织员任职",
+                "verbose_name_plural": "组织员任职",
+                "ordering": ["user__username"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("role__in", ["street", "enterprise", "worker"])),
+                        name="assignment_role_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("street__isnull", False), ("organization__isnull", True)),
+                            models.Q(("street__isnull", True), ("organization__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="assignment_one_target",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("street__isnull", False)),
+                        fields=("user", "street"),
+                        name="assignment_unique_user_street",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("organization__isnull", False)),
+                        fields=("user", "organization"),
+                        name="assignment_unique_user_organization",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['district', 'street_committee', 'enterprise_committee', 'general_branch', 'branch'])), name='organization_kind_valid'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "district",
+                            "street_committee",
+                            "enterprise_committee",
+                            "general_branch",
+                            "branch",
+                        ],
+                    )
+                ),
+                name="organization_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('form__in', ['standard', 'on_wheels', 'online'])), name='organization_form_valid'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("form__in", ["standard", "on_wheels", "online"])),
+                name="organization_form_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('group_served', ''), ('group_served__in', ['rider', 'courier', 'ride_hailing', 'truck', 'creator', 'other']), _connector='OR'), name='organization_group_valid'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("group_served", ""),
+                    (
+                        "group_served__in",
+                        ["rider", "courier", "ride_hailing", "truck", "creator", "other"],
+                    ),
+                    _connector="OR",
+                ),
+                name="organization_group_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'district'), ('depth', 1)), models.Q(models.Q(('kind', 'district'), _negated=True), ('depth__gt', 1)), _connector='OR'), name='organization_root_is_district'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "district"), ("depth", 1)),
+                    models.Q(models.Q(("kind", "district"), _negated=True), ("depth__gt", 1)),
+                    _connector="OR",
+                ),
+                name="organization_root_is_district",
+            ),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['street', 'name'], name='member_street_name_idx'),
+            model_name="member",
+            index=models.Index(fields=["street", "name"], name="member_street_name_idx"),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Length('phone'), 11), ('phone__startswith', '1')), name='member_phone_11_digits'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    django.db.models.lookups.Exact(
+                        django.db.models.functions.text.Length("phone"), 11
+                    ),
+                    ("phone__startswith", "1"),
+                ),
+                name="member_phone_11_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('gender__in', ['male', 'female'])), name='member_gender_valid'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("gender__in", ["male", "female"])), name="member_gender_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('occupation__in', ['rider', 'courier', 'ride_hailing', 'truck', 'creator', 'other'])), name='member_occupation_valid'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "occupation__in",
+                        ["rider", "courier", "ride_hailing", "truck", "creator", "other"],
+                    )
+                ),
+                name="member_occupation_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('political_status__in', ['masses', 'applicant', 'activist', 'candidate', 'probationary', 'full'])), name='member_political_status_valid'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "political_status__in",
+                        ["masses", "applicant", "activist", "candidate", "probationary", "full"],
+                    )
+                ),
+                name="member_political_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('political_status', 'masses'), _negated=True), ('organization__isnull', True), _connector='OR'), name='member_masses_have_no_organization'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("political_status", "masses"), _negated=True),
+                    ("organization__isnull", True),
+                    _connector="OR",
+                ),
+                name="member_masses_have_no_organization",
+            ),
         ),
     ]

@@ -1,0 +1,36 @@
+"""The role groups made by migration, and what they may do."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from branches.roles import AUDITOR_GROUP, DISTRICT_ADMIN_APPS, DISTRICT_ADMIN_GROUP
+
+
+@pytest.mark.django_db
+def test_district_admin_group_holds_every_permission_of_the_portal_apps():
+    group = Group.objects.get(name=DISTRICT_ADMIN_GROUP)
+    wanted = set(Permission.objects.filter(content_type__app_label__in=DISTRICT_ADMIN_APPS))
+    assert wanted, "the portal apps define permissions"
+    assert wanted <= set(group.permissions.all())
+
+
+@pytest.mark.django_db
+def test_auditor_group_may_only_read_the_change_log():
+    group = Group.objects.get(name=AUDITOR_GROUP)
+    assert [p.codename for p in group.permissions.all()] == ["view_logentry"]
+
+
+@pytest.mark.django_db
+def test_auditor_reads_the_admin_log_but_cannot_open_the_roster_in_admin(client, auditor):
+    client.force_login(auditor)
+    assert client.get("/admin/admin/logentry/").status_code == 200
+    assert client.get("/admin/branches/member/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_district_admin_uses_the_admin_without_being_superuser(client, district_admin):
+    assert not district_admin.is_superuser
+    client.force_login(district_admin)
+    assert client.get("/admin/branches/member/").status_code == 200
+    assert client.get("/admin/branches/organization/").status_code == 200
+    assert client.get("/admin/stations/station/").status_code == 200
