@@ -34,3 +34,10 @@ def test_district_admin_uses_the_admin_without_being_superuser(client, district_
     assert client.get("/admin/branches/member/").status_code == 200
     assert client.get("/admin/branches/organization/").status_code == 200
     assert client.get("/admin/stations/station/").status_code == 200
+
+
+def test_chinese_names_read_surname_first():
+    from yangpu_portal.models import User
+
+    assert User(first_name="晓东", last_name="张").get_full_name() == "张晓东"
+    assert User(first_name="Ada", last_name="Lovelace").get_full_name() == "Ada Lovelace"

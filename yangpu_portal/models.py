@@ -12,3 +12,10 @@ class User(AbstractUser):
         verbose_name = _("账户")
         verbose_name_plural = _("账户")
         ordering = ["username"]
+
+    def get_full_name(self) -> str:
+        """Chinese names read surname first with no space (张晓东); others "first last"."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if (first + last).isascii():
+            return f"{first} {last}".strip()
+        return f"{last}{first}"

@@ -1,0 +1,225 @@
+"""`manage.py seed_demo`: the demo district is complete, safe to load twice, reaches no real
+phone, and its demo logins exist only where DEBUG is on."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from branches.models import (
+    Enterprise,
+    Member,
+    OccupationGroup,
+    Organization,
+    OrganizationForm,
+    OrganizationKind,
+    OrganizerAssignment,
+    OrganizerRole,
+    PoliticalStatus,
+    Street,
+)
+from branches.roles import DISTRICT_ADMIN_GROUP
+from stations.models import Station, StationStaff
+
+PASSWORD = "Yangpu-demo-2026"
+DEMO_USERNAMES = ["district", "auditor", "wujiaochang", "meituan", "station", "rider"]
+# Yangpu district, generously (WGS-84): south, north, west, east.
+SOUTH, NORTH, WEST, EAST = 31.25, 31.34, 121.50, 121.56
+
+MODELS = [
+    Street,
+    Enterprise,
+    Organization,
+    Member,
+    Station,
+    OrganizerAssignment,
+    StationStaff,
+    get_user_model(),
+]
+
+
+def seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def parent_of(organization: Organization) -> Organization:
+    return Organization.objects.get_parent(organization)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def debug_on(settings):
+    settings.DEBUG = True
+
+
+@pytest.fixture
+def seeded(db):
+    seed()
+
+
+def snapshot() -> tuple[list, list]:
+    """The rows a second run must leave alone, with their `updated_at`."""
+    members = Member.objects.order_by("phone").values_list("phone", "name", "updated_at")
+    stations = Station.objects.order_by("pk").values_list("name", "latitude", "updated_at")
+    return list(members), list(stations)
+
+
+@pytest.mark.django_db
+def test_seeding_twice_changes_nothing(debug_on):
+    seed("--with-demo-users")
+    first_counts, first_rows = counts(), snapshot()
+
+    output = seed("--with-demo-users")
+
+    assert counts() == first_counts
+    assert snapshot() == first_rows
+    assert "(0 new)" in output
+    assert re.search(r"\([1-9]\d* new\)", output) is None
+
+
+@pytest.mark.django_db
+def test_seed_loads_the_whole_district(seeded):
+    assert Street.objects.count() == 12
+    assert Street.objects.filter(name="五角场街道", slug="wujiaochang").exists()
+    short_names = set(Enterprise.objects.values_list("short_name", flat=True))
+    assert {"美团", "哔哩哔哩", "达达"} <= short_names
+    assert 190 <= Member.objects.count() <= 210
+    assert 25 <= Station.objects.count() <= 35
+    # Every street has its own HUI新屋 station.
+    assert set(
+        Station.objects.filter(brand="HUI新屋").values_list("street__slug", flat=True)
+    ) == set(Street.objects.values_list("slug", flat=True))
+
+
+@pytest.mark.django_db
+def test_dry_run_writes_nothing():
+    output = seed("--dry-run")
+
+    assert "rolled back" in output
+    assert Street.objects.count() == 0
+    assert Member.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_tree_hangs_from_the_district_committee(seeded):
+    root = Organization.objects.get_root_nodes().get()
+    assert root.name == "中共上海市杨浦区委"
+    assert root.kind == OrganizationKind.DISTRICT
+    others = Organization.objects.exclude(pk=root.pk)
+    assert others.exists()
+    assert all(org.path.startswith(root.path) and org.depth > 1 for org in others)
+
+    rider_branch = Organization.objects.get(name="外卖骑手党支部")
+    assert parent_of(rider_branch).name == "美团(上海)党委"
+    assert parent_of(rider_branch).enterprise.short_name == "美团"
+    assert rider_branch.group_served == OccupationGroup.RIDER
+    creator_branch = Organization.objects.get(name="UP主党支部")
+    assert creator_branch.form == OrganizationForm.ONLINE
+    assert creator_branch.group_served == OccupationGroup.CREATOR
+    assert parent_of(creator_branch).name == "哔哩哔哩党委"
+    assert parent_of(Organization.objects.get(name="达疆党支部")).name == "达达党委"
+    mobile = Organization.objects.filter(form=OrganizationForm.ON_WHEELS)
+    assert mobile.filter(kind=OrganizationKind.BRANCH).exists()
+    # Street committees and everything under them carry their street.
+    for committee in Organization.objects.filter(kind=OrganizationKind.STREET_COMMITTEE):
+        assert committee.street is not None
+        descendants = Organization.objects.get_descendants(committee)
+        assert not descendants.exclude(street=committee.street).exists()
+    assert Organization.objects.filter(kind=OrganizationKind.STREET_COMMITTEE).count() == 12
+
+
+@pytest.mark.django_db
+def test_party_members_belong_to_an_organization_and_masses_to_none(seeded):
+    masses = Member.objects.filter(political_status=PoliticalStatus.MASSES)
+    others = Member.objects.exclude(political_status=PoliticalStatus.MASSES)
+    assert masses.exists()
+    assert others.exists()
+    assert not masses.filter(organization__isnull=False).exists()
+    assert not others.filter(organization__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_every_phone_is_in_the_unreachable_100_range(seeded):
+    phones = list(Member.objects.values_list("phone", flat=True))
+    assert phones
+    assert all(re.fullmatch(r"100\d{8}", phone) for phone in phones)
+
+
+@pytest.mark.django_db
+def test_every_station_and_street_lies_in_yangpu(seeded):
+    points = list(Station.objects.values_list("name", "latitude", "longitude"))
+    points += list(Street.objects.values_list("name", "latitude", "longitude"))
+    outside = [
+        name for name, lat, lng in points if not (SOUTH <= lat <= NORTH and WEST <= lng <= EAST)
+    ]
+    assert outside == []
+
+
+@pytest.mark.django_db
+def test_demo_users_are_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        seed("--with-demo-users")
+
+    assert not get_user_model().objects.filter(username__in=DEMO_USERNAMES).exists()
+    assert Street.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_users_can_sign_in_with_their_roles(debug_on):
+    output = seed("--with-demo-users")
+
+    assert PASSWORD in output
+    for username in DEMO_USERNAMES:
+        user = authenticate(username=username, password=PASSWORD)
+        assert user is not None, username
+        assert user.get_full_name(), username
+
+    users = get_user_model().objects
+    district = users.get(username="district")
+    assert district.is_staff
+    assert not district.is_superuser
+    assert district.groups.filter(name=DISTRICT_ADMIN_GROUP).exists()
+    assert users.get(username="auditor").groups.filter(name="auditor").exists()
+
+    rider = users.get(username="rider")
+    assert rider.member.organization.name == "外卖骑手党支部"
+    assert rider.member.political_status == PoliticalStatus.FULL
+    assert rider.member.employer.short_name == "美团"
+
+    station = StationStaff.objects.get(user__username="station").station
+    assert station.street.name == "五角场街道"
+
+    assert OrganizerAssignment.objects.filter(
+        user__username="wujiaochang", role=OrganizerRole.STREET, street__name="五角场街道"
+    ).exists()
+    assert OrganizerAssignment.objects.filter(
+        user__username="meituan",
+        role=OrganizerRole.ENTERPRISE,
+        organization__name="美团(上海)党委",
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_second_run_resets_the_password_without_duplicating_users(debug_on):
+    seed("--with-demo-users")
+    district = get_user_model().objects.get(username="district")
+    district.set_password("changed-by-someone-2026")
+    district.save()
+
+    seed("--with-demo-users")
+
+    assert get_user_model().objects.filter(username__in=DEMO_USERNAMES).count() == 6
+    assert OrganizerAssignment.objects.count() == 2
+    assert StationStaff.objects.count() == 1
+    assert Member.objects.filter(user__username="rider").count() == 1
+    assert authenticate(username="district", password=PASSWORD) is not None

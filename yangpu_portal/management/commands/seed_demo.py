@@ -1,0 +1,373 @@
+"""`manage.py seed_demo [--with-demo-users] [--dry-run]`: load the demo district.
+
+The fixed data (streets, enterprises, organization tree, stations, logins) is in
+`yangpu_portal.demo_data`; the members are drawn here from `random.Random(demo_data.SEED)`, in
+the same order on every run, so the same people come out each time. Rows are found by natural
+key and created only when missing; existing rows are never changed (except the demo logins,
+whose password and roles are reset).
+
+Cost: about 6,000 queries on an empty database (model validation checks each constraint in a
+query of its own, some 20 per member), under 200 when everything exists; about a second on
+SQLite either way, plus one password hash with --with-demo-users.
+"""
+
+import random
+from collections import Counter
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from branches.actions import member_create, organization_create
+from branches.models import (
+    Enterprise,
+    Member,
+    Organization,
+    OrganizationKind,
+    OrganizerAssignment,
+    OrganizerRole,
+    PoliticalStatus,
+    Street,
+)
+from stations.actions import staff_assign, station_create
+from stations.models import Station, StationStaff
+from yangpu_portal import demo_data as demo
+
+PARTY_MEMBERS = {PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL}
+
+
+class Command(BaseCommand):
+    help = (
+        "Load Yangpu's demo district: 12 streets, platform enterprises, the party organization "
+        f"tree, {demo.MEMBER_COUNT} generated members and about 30 stations. Safe to run twice: "
+        "rows are matched by natural key (street slug, enterprise name, organization name under "
+        "its parent, member phone, station name in its street) and only missing ones are "
+        "created; nothing existing is changed. Deterministic (seeded generator). Member phones "
+        "start with 100, which reaches no real person. --with-demo-users also creates the demo "
+        f"logins of DESIGN.md with the password {demo.DEMO_PASSWORD} (reset on every run); it "
+        "is refused when DEBUG is off. Everything runs in one transaction."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--with-demo-users",
+            action="store_true",
+            help="Also create the demo logins (only when DEBUG is on).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Do everything, report the counts, then roll back.",
+        )
+
+    def handle(self, *args, with_demo_users=False, dry_run=False, **options):
+        if with_demo_users and not settings.DEBUG:
+            raise CommandError(
+                "--with-demo-users is refused when DEBUG is off: every demo login shares a "
+                "published password. Run it on a development database with DJANGO_DEBUG=on."
+            )
+        seeder = Seeder(random.Random(demo.SEED))
+        try:
+            with transaction.atomic():
+                seeder.seed()
+                if with_demo_users:
+                    seeder.seed_demo_users()
+                if dry_run:
+                    transaction.set_rollback(True)
+        except ValidationError as exc:
+            raise CommandError(f"seed_demo stopped and wrote nothing: {exc}") from exc
+        except Group.DoesNotExist as exc:
+            raise CommandError(
+                "seed_demo stopped and wrote nothing: the role groups are missing "
+                "(migration yangpu_portal 0002). Run manage.py migrate first."
+            ) from exc
+
+        prefix = "seed_demo (dry run, rolled back)" if dry_run else "seed_demo"
+        self.stdout.write(f"{prefix}: {seeder.summary()}")
+        if with_demo_users:
+            self.stdout.write(demo_logins_table())
+
+
+def demo_logins_table() -> str:
+    width = max(len(user.username) for user in demo.DEMO_USERS) + 2
+    lines = [f"Demo logins, password for all: {demo.DEMO_PASSWORD}"]
+    lines += [f"  {user.username:<{width}}{user.role}" for user in demo.DEMO_USERS]
+    return "\n".join(lines)
+
+
+class Seeder:
+    """Creates whatever of the demo data is missing. Draws from `rng` in a fixed order whatever
+    already exists, so a partial database is completed with the same values a fresh one gets."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.counts: dict[str, Counter] = {}  # label -> {True: created, False: existing}
+        self.streets: dict[str, Street] = {}
+        self.enterprises: dict[str, Enterprise] = {}
+        self.organizations: dict[str, Organization] = {}
+
+    def summary(self) -> str:
+        return ", ".join(
+            f"{label} {counts.total()} ({counts[True]} new)"
+            for label, counts in self.counts.items()
+        )
+
+    def _tally(self, label: str, created: bool) -> None:
+        self.counts.setdefault(label, Counter())[created] += 1
+
+    # --- The district ---------------------------------------------------------------------------
+
+    def seed(self) -> None:
+        self._seed_streets()
+        self._seed_enterprises()
+        self._seed_organizations()
+        self._seed_members()
+        self._seed_stations()
+
+    def _seed_streets(self) -> None:
+        for order, spec in enumerate(demo.STREETS, start=1):
+            street = Street.objects.filter(slug=spec.slug).first()
+            created = street is None
+            if created:
+                street = Street(
+                    slug=spec.slug,
+                    name=spec.name,
+                    sort_order=order,
+                    latitude=spec.latitude,
+                    longitude=spec.longitude,
+                )
+                street.full_clean()
+                street.save()
+            self._tally("streets", created)
+            self.streets[spec.slug] = street
+
+    def _seed_enterprises(self) -> None:
+        for spec in demo.ENTERPRISES:
+            enterprise = Enterprise.objects.filter(name=spec.name).first()
+            created = enterprise is None
+            if created:
+                enterprise = Enterprise(
+                    name=spec.name, short_name=spec.short_name, sector=spec.sector
+                )
+                enterprise.full_clean()
+                enterprise.save()
+            self._tally("enterprises", created)
+            self.enterprises[spec.name] = enterprise
+
+    def _seed_organizations(self) -> None:
+        pks = {}
+        for spec in demo.ORGANIZATIONS:
+            secretary = self._person_name(male=self.rng.random() < 0.6)
+            parent = None
+            siblings = Organization.objects.get_root_nodes()
+            if spec.parent is not None:
+                # Re-read the parent: a sorted insert (node_order_by) may have moved its path.
+                parent = Organization.objects.get(pk=pks[spec.parent])
+                siblings = Organization.objects.get_children(parent)
+            organization = siblings.filter(name=spec.name).first()
+            created = organization is None
+            if created:
+                organization = organization_create(
+                    parent=parent,
+                    name=spec.name,
+                    kind=spec.kind,
+                    form=spec.form,
+                    street=self.streets.get(spec.street),
+                    enterprise=self.enterprises.get(spec.enterprise),
+                    group_served=spec.group_served,
+                    founded_on=spec.founded_on,
+                    secretary_name=secretary,
+                )
+            self._tally("organizations", created)
+            pks[spec.name] = organization.pk
+        by_pk = Organization.objects.in_bulk(pks.values())
+        self.organizations = {name: by_pk[pk] for name, pk in pks.items()}
+
+    def _seed_members(self) -> None:
+        specs = [self._draw_member(n) for n in range(1, demo.MEMBER_COUNT + 1)]
+        existing = Member.objects.in_bulk([spec["phone"] for spec in specs], field_name="phone")
+        for spec in specs:
+            created = spec["phone"] not in existing
+            if created:
+                member_create(**spec)
+            self._tally("members", created)
+
+    def _seed_stations(self) -> None:
+        south, north, west, east = demo.YANGPU_BBOX
+        for spec in demo.STATIONS:
+            street_spec = next(s for s in demo.STREETS if s.slug == spec.street)
+            jitter = demo.STATION_JITTER
+            latitude = street_spec.latitude + self.rng.uniform(-jitter, jitter)
+            longitude = street_spec.longitude + self.rng.uniform(-jitter, jitter)
+            address = spec.address or (
+                f"{self.rng.choice(street_spec.roads)}{self.rng.randint(8, 1600)}号"
+            )
+            capacity = self.rng.randrange(10, 61, 5)
+            street = self.streets[spec.street]
+            station = Station.objects.filter(street=street, name=spec.name).first()
+            created = station is None
+            if created:
+                station = station_create(
+                    name=spec.name,
+                    street=street,
+                    kind=spec.kind,
+                    brand=spec.brand,
+                    host_organization=self.organizations.get(spec.host_organization),
+                    host_name=spec.host_name,
+                    address=address,
+                    latitude=round(min(max(latitude, south), north), 6),
+                    longitude=round(min(max(longitude, west), east), 6),
+                    capacity=capacity,
+                    description=spec.description,
+                )
+            self._tally("stations", created)
+
+    # --- Drawing members ------------------------------------------------------------------------
+
+    def _person_name(self, *, male: bool) -> str:
+        rng = self.rng
+        # Weighted by rank: 王 is about 20 times as likely as the last surname.
+        surname = rng.choices(demo.SURNAMES, weights=range(len(demo.SURNAMES) + 20, 20, -1))[0]
+        pool = demo.MALE_GIVEN if male else demo.FEMALE_GIVEN
+        length = 1 if rng.random() < 0.25 else 2
+        return surname + "".join(rng.choice(pool) for _ in range(length))
+
+    def _draw_member(self, n: int) -> dict:
+        """The n-th demo member's fields, as `member_create` takes them."""
+        rng = self.rng
+        occupation = _weighted(rng, demo.OCCUPATION_WEIGHTS)
+        male = rng.randrange(100) < demo.MALE_PERCENT[occupation]
+        name = self._person_name(male=male)
+        street_spec = rng.choices(demo.STREETS, weights=[s.weight for s in demo.STREETS])[0]
+        employer_name = _weighted(rng, demo.EMPLOYERS_BY_OCCUPATION[occupation])
+        status = _weighted(rng, demo.POLITICAL_STATUS_WEIGHTS)
+        worker_number = rng.randrange(10**7)
+        is_party_member = status in PARTY_MEMBERS
+        is_mobile = is_party_member and rng.random() < 0.3
+        reported = is_party_member and rng.random() < 0.6
+        community = rng.choice(street_spec.communities)
+        reported_on = date(2023, 1, 1) + timedelta(days=rng.randrange(3 * 365))
+        consent = rng.random() < 0.75
+
+        employer = self.enterprises.get(employer_name)
+        worker_prefix = next(
+            (e.worker_id_prefix for e in demo.ENTERPRISES if e.name == employer_name), ""
+        )
+        return {
+            "name": name,
+            "gender": "male" if male else "female",
+            "phone": demo.demo_phone(n),
+            "occupation": occupation,
+            "employer": employer,
+            "platform_worker_id": f"{worker_prefix}{worker_number:07d}" if employer else "",
+            "street": self.streets[street_spec.slug],
+            "organization": None
+            if status == PoliticalStatus.MASSES
+            else self._organization_for(occupation, employer_name, street_spec),
+            "political_status": status,
+            "is_mobile": is_mobile,
+            "reported_community": community if reported else "",
+            "reported_on": reported_on if reported else None,
+            "consent_to_contact": consent,
+        }
+
+    def _organization_for(self, occupation, employer_name, street_spec) -> Organization:
+        """The branch a party member or applicant belongs to: their enterprise's branch for
+        their group (else its first branch) when the enterprise has a committee here; else their
+        street's branch for their group; else their street's joint branch."""
+        branches = [
+            spec
+            for spec in demo.ORGANIZATIONS
+            if spec.kind == OrganizationKind.BRANCH and spec.enterprise == employer_name
+        ]
+        if not branches:
+            branches = [
+                spec
+                for spec in demo.ORGANIZATIONS
+                if spec.kind == OrganizationKind.BRANCH
+                and spec.street == street_spec.slug
+                and spec.enterprise is None
+                and spec.group_served == occupation
+            ]
+        if branches:
+            chosen = next((s for s in branches if s.group_served == occupation), branches[0])
+            return self.organizations[chosen.name]
+        return self.organizations[demo.joint_branch(street_spec)]
+
+    # --- Demo logins ----------------------------------------------------------------------------
+
+    def seed_demo_users(self) -> None:
+        # One hash for all six logins: PBKDF2 takes most of a second, and the password is
+        # published anyway, so a shared salt gives nothing away.
+        password = make_password(demo.DEMO_PASSWORD)
+        users = {spec.username: self._demo_user(spec, password) for spec in demo.DEMO_USERS}
+        self._assign(users["wujiaochang"], OrganizerRole.STREET, street=self.streets["wujiaochang"])
+        self._assign(
+            users["meituan"],
+            OrganizerRole.ENTERPRISE,
+            organization=self.organizations[demo.MEITUAN_COMMITTEE],
+        )
+
+        station = Station.objects.get(street=self.streets["wujiaochang"], name=demo.DEMO_STATION)
+        exists = StationStaff.objects.filter(station=station, user=users["station"]).exists()
+        staff_assign(station=station, user=users["station"])
+        self._tally("station staff", not exists)
+
+        self._demo_rider(users["rider"])
+
+    def _demo_user(self, spec: demo.DemoUser, password: str):
+        user_model = get_user_model()
+        user = user_model.objects.filter(username=spec.username).first()
+        created = user is None
+        if created:
+            user = user_model(username=spec.username)
+        user.last_name = spec.last_name
+        user.first_name = spec.first_name
+        user.is_staff = spec.is_staff
+        user.is_superuser = False
+        user.is_active = True
+        user.password = password
+        user.full_clean()
+        user.save()
+        if spec.group:
+            user.groups.add(Group.objects.get(name=spec.group))
+        self._tally("users", created)
+        return user
+
+    def _assign(self, user, role: str, **target) -> None:
+        assignment = OrganizerAssignment.objects.filter(user=user, **target).first()
+        created = assignment is None
+        if created:
+            # branches.actions has no assignment action yet; validate as an action would.
+            assignment = OrganizerAssignment(user=user, role=role, since=date(2025, 1, 1), **target)
+            assignment.full_clean()
+            assignment.save()
+        self._tally("assignments", created)
+
+    def _demo_rider(self, user) -> None:
+        fields = {
+            **demo.DEMO_RIDER,
+            "employer": self.enterprises[demo.DEMO_RIDER["employer"]],
+            "street": self.streets[demo.DEMO_RIDER["street"]],
+            "organization": self.organizations[demo.DEMO_RIDER["organization"]],
+        }
+        member = Member.objects.filter(phone=fields["phone"]).first()
+        created = member is None
+        if created:
+            member_create(user=user, **fields)
+        elif member.user_id != user.pk:
+            # The login was deleted and made again (Member.user is SET_NULL): link it back.
+            member.user = user
+            member.full_clean()
+            member.save(update_fields=["user", "updated_at"])
+        self._tally("members", created)
+
+
+def _weighted(rng: random.Random, choices):
+    values, weights = zip(*choices, strict=True)
+    return rng.choices(values, weights=weights)[0]
