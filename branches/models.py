@@ -25,6 +25,10 @@ class OccupationGroup(models.TextChoices):
 
 
 class StreetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Streets are public reference data: everyone sees all twelve."""
+        return self.all()
+
     def organized_by(self, user):
         """The streets whose rosters and reports `user` manages: every street for holders of
         the `branches.view_street` permission (district staff), else those of their
@@ -68,12 +72,20 @@ class EnterpriseSector(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class EnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Platform enterprises are public reference data: everyone sees them all."""
+        return self.all()
+
+
 class Enterprise(models.Model):
     """A platform enterprise (平台企业) whose workers the portal serves. Public data."""
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     short_name = models.CharField(_("简称"), max_length=30)
     sector = models.CharField(_("行业"), max_length=20, choices=EnterpriseSector.choices)
+
+    objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("平台企业")

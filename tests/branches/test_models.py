@@ -97,3 +97,17 @@ class TestMembers:
 
         make_member(street=street_a)
         assert not Member.objects.visible_to(AnonymousUser()).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["anonymous", "member", "outsider", "district_admin"])
+def test_streets_and_enterprises_are_public_reference_data(
+    persona, request, street_a, street_b, enterprise
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from branches.models import Enterprise, Street
+
+    user = AnonymousUser() if persona == "anonymous" else request.getfixturevalue(persona)
+    assert Street.objects.visible_to(user).count() == 2
+    assert list(Enterprise.objects.visible_to(user)) == [enterprise]
