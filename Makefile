@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is a developer's machine: DEBUG on, SQLite unless DATABASE_URL says otherwise.
 DEV_ENV := DJANGO_DEBUG=on
 
-.PHONY: run test lint format serve install messages clean
+.PHONY: run test lint format serve install messages screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is required, but $(PYTHON) is " + sys.version.split()[0] + ". Install Python 3.12 or run: make PYTHON=python3.12 ...")'
@@ -27,8 +27,14 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --with-demo-users
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Browser tests run when Debian's Chromium is installed (apt-get install -y chromium) and are
+# skipped, with a note in the summary, when it is not (a failure in CI).
 test: install
 	$(BIN)/python -m pytest
+
+# PNGs of the key pages, phone and desktop, into docs/screenshots/ (needs Chromium).
+screenshots: install
+	$(BIN)/python -m pytest -m screenshots tests/browser -q
 
 lint: install
 	$(BIN)/ruff check .

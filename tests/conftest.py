@@ -22,8 +22,37 @@ from branches.models import (
 from branches.roles import AUDITOR_GROUP, DISTRICT_ADMIN_GROUP
 from stations.actions import staff_assign, station_create
 from stations.models import StationKind
+from tests.browser.conftest import IN_CI
+from tests.browser.conftest import missing as browser_support_missing
 
 PASSWORD = "Correct-Horse-2026"
+
+
+# --- Browser tests: skipped with a note when Chromium is missing, a failure in CI ------------
+
+_SKIPPED = []
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    reason = browser_support_missing()
+    browser_items = [item for item in items if "tests/browser/" in item.nodeid]
+    if not reason or not browser_items:
+        return
+    if IN_CI:
+        raise pytest.UsageError(f"CI=true but the browser tests cannot run: {reason}")
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
+    _SKIPPED.append((len(browser_items), reason))
+
+
+def pytest_terminal_summary(terminalreporter):
+    for count, reason in _SKIPPED:
+        terminalreporter.write_line(
+            f"NOTE: {count} browser tests were SKIPPED: {reason}.", yellow=True, bold=True
+        )
+
+
 _phones = itertools.count(10000000001)
 
 

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -6,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from yangpu_portal.models import User
 
 admin.site.site_header = admin.site.site_title = _("杨浦区新就业群体党建服务平台")
+# One sign-in path for everyone: /admin/ sends to allauth's login (its rate limits apply) and
+# refuses signed-in non-staff with 403.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 @admin.register(User)
