@@ -15,9 +15,12 @@ def test_district_admin_group_holds_every_permission_of_the_portal_apps():
 
 
 @pytest.mark.django_db
-def test_auditor_group_may_only_read_the_change_log():
+def test_auditor_group_may_only_read_the_audit_trail_and_the_change_log():
     group = Group.objects.get(name=AUDITOR_GROUP)
-    assert [p.codename for p in group.permissions.all()] == ["view_logentry"]
+    assert sorted(p.codename for p in group.permissions.all()) == [
+        "view_auditevent",
+        "view_logentry",
+    ]
 
 
 @pytest.mark.django_db

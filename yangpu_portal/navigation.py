@@ -74,7 +74,7 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem(_("组织架构"), reverse("branches:organization-tree"), "tree"))
         items.append(NavItem(_("人员名册"), reverse("branches:member-list"), "roster"))
     if roles.auditor:
-        items.append(NavItem(_("审计日志"), reverse("admin:admin_logentry_changelist"), "audit"))
+        items.append(NavItem(_("审计日志"), reverse("audit:event-list"), "audit"))
     if user.is_authenticated and user.is_staff and not roles.auditor:
         items.append(NavItem(_("管理后台"), reverse("admin:index"), "admin"))
     return items

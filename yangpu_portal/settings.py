@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "import_export",
     "treebeard",
+    "audit",
     "yangpu_portal",
     "branches",
     "stations",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.record.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -253,6 +255,14 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # The file waiting between dry run and confirm must be readable by every app host.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+
+# --- Audit trail ---------------------------------------------------------------------------------
+# Records younger than this are never pruned (MLPS level 3 asks for at least 180 days).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+if AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(
+        f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below the 180-day minimum."
+    )
 
 # --- Logging -----------------------------------------------------------------------------------
 LOGGING = {

@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("branches/", include("branches.urls")),
     path("stations/", include("stations.urls")),
+    path("audit/", include("audit.urls")),
 ]
