@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.conftest import PASSWORD
 from yangpu_portal.passwords import character_classes
 
 
@@ -64,3 +65,121 @@ def test_csp_forbids_base_and_frames(client):
     assert "base-uri 'none'" in policy
     assert "frame-ancestors 'none'" in policy
     assert "object-src 'none'" in policy
+
+
+@pytest.mark.django_db
+class TestLockout:
+    def attempt(self, client, password, ip="198.51.100.7"):
+        return client.post(
+            reverse("account_login"),
+            {"login": "rider", "password": password},
+            REMOTE_ADDR=ip,
+        )
+
+    def test_five_failures_lock_the_account_even_for_the_right_password(self, client, member):
+        from audit.models import AuditEvent, Event
+
+        for _ in range(5):
+            self.attempt(client, "Wrong-Pass-000")
+        response = self.attempt(client, PASSWORD)
+        assert "_auth_user_id" not in client.session
+        assert "已暂时锁定 30 分钟" in response.content.decode()
+        [lock] = AuditEvent.objects.filter(event=Event.LOCKOUT)
+        assert (lock.actor_username, lock.client_ip) == ("rider", "198.51.100.7")
+
+    def test_the_lock_holds_for_that_address_only(self, client, member):
+        for _ in range(5):
+            self.attempt(client, "Wrong-Pass-000", ip="198.51.100.7")
+        self.attempt(client, PASSWORD, ip="203.0.113.9")
+        assert client.session["_auth_user_id"] == str(member.pk)
+
+    def test_four_failures_do_not_lock_and_success_starts_afresh(self, client, member):
+        for _ in range(4):
+            self.attempt(client, "Wrong-Pass-000")
+        self.attempt(client, PASSWORD)
+        assert client.session["_auth_user_id"] == str(member.pk)
+        client.logout()
+        for _ in range(4):
+            self.attempt(client, "Wrong-Pass-000")
+        self.attempt(client, PASSWORD)
+        assert client.session["_auth_user_id"] == str(member.pk)
+
+    def test_the_admin_has_no_sign_in_of_its_own_to_brute_force(self, client, district_admin):
+        response = client.post("/admin/login/", {"username": "district", "password": "x"})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+def sign_in(client, username, password=PASSWORD):
+    client.post(reverse("account_login"), {"login": username, "password": password})
+    return "_auth_user_id" in client.session
+
+
+def age_session(client, **seconds_ago):
+    import time
+
+    session = client.session
+    now = int(time.time())
+    for key, ago in seconds_ago.items():
+        session[key] = now - ago
+    session.save()
+
+
+@pytest.mark.django_db
+class TestSessions:
+    def test_staff_are_signed_out_after_30_idle_minutes(self, client, street_organizer):
+        assert sign_in(client, "wujiaochang")
+        client.get(reverse("home"))
+        age_session(client, _portal_seen=31 * 60)
+        response = client.get(reverse("branches:member-list"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        assert "_auth_user_id" not in client.session
+
+    def test_an_active_staff_session_lives_on(self, client, street_organizer):
+        assert sign_in(client, "wujiaochang")
+        age_session(client, _portal_seen=29 * 60)
+        assert client.get(reverse("branches:member-list")).status_code == 200
+
+    def test_members_are_not_held_to_the_idle_rule(self, client, member):
+        assert sign_in(client, "rider")
+        age_session(client, _portal_seen=3 * 60 * 60)
+        client.get(reverse("home"))
+        assert "_auth_user_id" in client.session
+
+    def test_every_session_ends_after_12_hours(self, client, member):
+        assert sign_in(client, "rider")
+        age_session(client, _portal_started=12 * 60 * 60 + 1)
+        client.get(reverse("home"))
+        assert "_auth_user_id" not in client.session
+
+    def test_signing_out_ends_the_other_sessions_too(self, client, member):
+        from django.test import Client
+
+        phone = Client()
+        assert sign_in(client, "rider") and sign_in(phone, "rider")
+        client.post(reverse("account_logout"))
+        response = phone.get(reverse("account_change_password"))
+        assert response.status_code == 302  # the phone is signed out as well
+
+    def test_a_password_change_ends_the_other_sessions(self, client, member):
+        from django.test import Client
+
+        phone = Client()
+        assert sign_in(client, "rider") and sign_in(phone, "rider")
+        client.post(
+            reverse("account_change_password"),
+            {
+                "oldpassword": PASSWORD,
+                "password1": "New-Bridge-2027",
+                "password2": "New-Bridge-2027",
+            },
+        )
+        assert client.get(reverse("account_change_password")).status_code == 200
+        assert phone.get(reverse("account_change_password")).status_code == 302
+
+    def test_a_deactivated_account_is_signed_out_at_once(self, client, member):
+        assert sign_in(client, "rider")
+        member.is_active = False
+        member.save()
+        assert client.get(reverse("account_change_password")).status_code == 302

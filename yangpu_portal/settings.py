@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.usersessions",
     "import_export",
     "treebeard",
     "audit",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "yangpu_portal.sessions.SessionPolicyMiddleware",
     "yangpu_portal.middleware.NoStoreForSignedInMiddleware",
 ]
 
@@ -139,7 +141,9 @@ ACCOUNT_ADAPTER = "yangpu_portal.accounts.AccountAdapter"  # closes open sign-up
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-# Several gunicorn workers share allauth's rate-limit counters through the cache below.
+# Per address only: the per-account limit is our lockout (account + address, 30 minutes), so
+# nobody can lock a person out from everywhere. Counters live in the shared cache below.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip"}
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 
 # --- Cache -------------------------------------------------------------------------------------
