@@ -6,6 +6,7 @@ applied files and lists what is still untranslated. Needs gettext."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,10 @@ PENDING = ROOT / "locale" / "pending"
 def manage(*args):
     env = {**os.environ, "DJANGO_DEBUG": "on"}
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def as_catalogue(text: str) -> str:
+    return re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", text)
 
 
 def main() -> int:
@@ -38,7 +43,11 @@ def main() -> int:
     files = sorted(PENDING.glob("*.json"))
     pending = {}
     for path in files:
-        pending.update(json.loads(path.read_text(encoding="utf-8")))
+        for msgid, value in json.loads(path.read_text(encoding="utf-8")).items():
+            # blocktranslate's {{ n }} is %(n)s in the catalogue.
+            pending[as_catalogue(msgid)] = (
+                [as_catalogue(v) for v in value] if isinstance(value, list) else as_catalogue(value)
+            )
     po = polib.pofile(str(PO))
     for entry in po:
         if entry.obsolete or entry.msgid not in pending:
