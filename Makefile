@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is a developer's machine: DEBUG on, SQLite unless DATABASE_URL says otherwise.
 DEV_ENV := DJANGO_DEBUG=on
 
-.PHONY: run test lint format serve install messages screenshots clean
+.PHONY: run test lint format serve install messages screenshots backup restore clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is required, but $(PYTHON) is " + sys.version.split()[0] + ". Install Python 3.12 or run: make PYTHON=python3.12 ...")'
@@ -56,6 +56,16 @@ serve: install
 messages: install
 	$(DEV_ENV) $(BIN)/python manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
+
+# Database and media into backups/<date-time>/ (or BACKUP=dir), with the app's environment
+# (DATABASE_URL etc.; for the `make run` SQLite file: DJANGO_DEBUG=on make backup).
+backup: install
+	$(BIN)/python manage.py backup $(if $(BACKUP),--output $(BACKUP))
+
+# Into an EMPTY database and MEDIA_ROOT: make restore BACKUP=backups/<date-time>
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<date-time>"; exit 2; }
+	$(BIN)/python manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
