@@ -183,3 +183,60 @@ class TestSessions:
         member.is_active = False
         member.save()
         assert client.get(reverse("account_change_password")).status_code == 302
+
+
+@pytest.mark.django_db
+class TestPasswordChangeRequired:
+    def test_an_admin_made_account_must_set_its_own_password_first(self, client, member):
+        member.must_change_password = True
+        member.save()
+        assert sign_in(client, "rider")
+        response = client.get(reverse("home"))
+        assert response["Location"] == reverse("account_change_password")
+        client.post(
+            reverse("account_change_password"),
+            {
+                "oldpassword": PASSWORD,
+                "password1": "Own-Bridge-2027",
+                "password2": "Own-Bridge-2027",
+            },
+        )
+        member.refresh_from_db()
+        assert member.must_change_password is False
+        assert client.get(reverse("home")).status_code == 200
+
+    def test_staff_passwords_expire_after_90_days(self, client, street_organizer):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        street_organizer.password_changed_at = timezone.now() - timedelta(days=91)
+        street_organizer.save()
+        assert sign_in(client, "wujiaochang")
+        response = client.get(reverse("branches:member-list"))
+        assert response["Location"] == reverse("account_change_password")
+
+    def test_members_passwords_do_not_expire(self, client, member):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        member.password_changed_at = timezone.now() - timedelta(days=400)
+        member.save()
+        assert sign_in(client, "rider")
+        assert client.get(reverse("home")).status_code == 200
+
+    def test_admin_created_accounts_get_a_temporary_password(self, client, district_admin):
+        from yangpu_portal.models import User
+
+        client.force_login(district_admin)
+        client.post(
+            "/admin/yangpu_portal/user/add/",
+            {
+                "username": "newstaff",
+                "password1": "Temp-Pass-2026x",
+                "password2": "Temp-Pass-2026x",
+                "usable_password": "true",
+            },
+        )
+        assert User.objects.get(username="newstaff").must_change_password is True

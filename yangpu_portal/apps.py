@@ -7,4 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户与账户")
 
     def ready(self):
-        from yangpu_portal import sessions  # noqa: F401  (connects the sign-out receiver)
+        # Connect the account signal receivers (sign-in clock, sign-out, password changes).
+        from yangpu_portal import password_policy, sessions  # noqa: F401

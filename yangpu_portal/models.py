@@ -1,17 +1,42 @@
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+STAFF_PASSWORD_MAX_AGE = timedelta(days=90)
 
 
 class User(AbstractUser):
     """A sign-in account. Staff accounts are made by admins; a member's login links to their
-    `branches.Member` record through `Member.user`. Kept as our own model from the first
-    migration so that account fields (password age, forced change) can be added later."""
+    `branches.Member` record through `Member.user`.
+
+    `must_change_password` is set when somebody else chose the password (an admin, an
+    import); the person then sets their own at the next sign-in. Staff passwords also expire
+    after 90 days (`password_changed_at`)."""
+
+    # The clock starts when the account is made (Django's create_user bypasses set_password).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"),
+        default=False,
+        help_text=_("管理员或导入设置的密码，本人须在下次登录时修改。"),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("账户")
         verbose_name_plural = _("账户")
         ordering = ["username"]
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def password_expired(self, *, now=None) -> bool:
+        """Whether a staff password is older than 90 days."""
+        return (now or timezone.now()) - self.password_changed_at > STAFF_PASSWORD_MAX_AGE
 
     def get_full_name(self) -> str:
         """Chinese names read surname first with no space (张晓东); others "first last"."""

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "yangpu_portal.sessions.SessionPolicyMiddleware",
+    "yangpu_portal.password_policy.PasswordChangeRequiredMiddleware",
     "yangpu_portal.middleware.NoStoreForSignedInMiddleware",
 ]
 

@@ -22,6 +22,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from branches.actions import member_create, organization_create
 from branches.models import (
@@ -332,6 +333,9 @@ class Seeder:
         user.is_superuser = False
         user.is_active = True
         user.password = password
+        # The demo password is published, not temporary: no forced change, no expiry clock.
+        user.password_changed_at = timezone.now()
+        user.must_change_password = False
         user.full_clean()
         user.save()
         if spec.group:
