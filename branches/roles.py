@@ -1,11 +1,22 @@
-"""The two district-wide roles that are Django groups (created by migration 0002). Every other
-role is data: an `OrganizerAssignment`, a `stations.StationStaff` row or a `Member.user` link."""
+"""The district-wide roles that are Django groups (yangpu_portal migrations 0002 and 0004).
+Every other role is data: an `OrganizerAssignment`, a `stations.StationStaff` row or a
+`Member.user` link.
+
+Separation of duties (三员分立): the system admin manages accounts and configuration, the
+security admin manages roles and assignments, the auditor reads the audit trail. No account
+holds two of these three, and no day-to-day account (district admin, organizer, station staff,
+member) is a superuser."""
 
 DISTRICT_ADMIN_GROUP = "district admin"
 AUDITOR_GROUP = "auditor"
+SYSTEM_ADMIN_GROUP = "system admin"
+SECURITY_ADMIN_GROUP = "security admin"
+ADMINISTRATOR_GROUPS = (SYSTEM_ADMIN_GROUP, SECURITY_ADMIN_GROUP, AUDITOR_GROUP)
 
-# App labels whose every model permission the district admin group holds.
+# App labels whose model permissions the district admin group holds, except the assignment
+# models, which are the security admin's.
 DISTRICT_ADMIN_APPS = ("branches", "stations", "services")
+ASSIGNMENT_MODELS = (("branches", "organizerassignment"), ("stations", "stationstaff"))
 
 
 def manages_people(user) -> bool:

@@ -246,3 +246,21 @@ def as_persona(request, client):
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def system_admin(db):
+    from branches.roles import SYSTEM_ADMIN_GROUP
+
+    user = make_user("sysadmin", is_staff=True)
+    user.groups.add(Group.objects.get(name=SYSTEM_ADMIN_GROUP))
+    return user
+
+
+@pytest.fixture
+def security_admin(db):
+    from branches.roles import SECURITY_ADMIN_GROUP
+
+    user = make_user("secadmin", is_staff=True)
+    user.groups.add(Group.objects.get(name=SECURITY_ADMIN_GROUP))
+    return user

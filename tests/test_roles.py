@@ -3,15 +3,40 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from branches.roles import AUDITOR_GROUP, DISTRICT_ADMIN_APPS, DISTRICT_ADMIN_GROUP
+from branches.roles import (
+    ASSIGNMENT_MODELS,
+    AUDITOR_GROUP,
+    DISTRICT_ADMIN_APPS,
+    DISTRICT_ADMIN_GROUP,
+    SECURITY_ADMIN_GROUP,
+)
+
+
+def assignment_permissions():
+    return {
+        p
+        for app, model in ASSIGNMENT_MODELS
+        for p in Permission.objects.filter(content_type__app_label=app, content_type__model=model)
+    }
 
 
 @pytest.mark.django_db
-def test_district_admin_group_holds_every_permission_of_the_portal_apps():
+def test_district_admin_group_holds_every_permission_of_the_portal_apps_but_assignments():
     group = Group.objects.get(name=DISTRICT_ADMIN_GROUP)
     wanted = set(Permission.objects.filter(content_type__app_label__in=DISTRICT_ADMIN_APPS))
     assert wanted, "the portal apps define permissions"
-    assert wanted <= set(group.permissions.all())
+    held = set(group.permissions.all())
+    assert wanted - assignment_permissions() <= held
+    assert not held & assignment_permissions()
+    assert not group.permissions.filter(
+        content_type__model="user", codename__in=["add_user", "change_user"]
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_role_assignments_belong_to_the_security_admin():
+    group = Group.objects.get(name=SECURITY_ADMIN_GROUP)
+    assert assignment_permissions() <= set(group.permissions.all())
 
 
 @pytest.mark.django_db

@@ -226,10 +226,10 @@ class TestPasswordChangeRequired:
         assert sign_in(client, "rider")
         assert client.get(reverse("home")).status_code == 200
 
-    def test_admin_created_accounts_get_a_temporary_password(self, client, district_admin):
+    def test_admin_created_accounts_get_a_temporary_password(self, client, system_admin):
         from yangpu_portal.models import User
 
-        client.force_login(district_admin)
+        client.force_login(system_admin)
         client.post(
             "/admin/yangpu_portal/user/add/",
             {

@@ -8,4 +8,4 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         # Connect the account signal receivers (sign-in clock, sign-out, password changes).
-        from yangpu_portal import password_policy, sessions  # noqa: F401
+        from yangpu_portal import checks, password_policy, sessions  # noqa: F401
