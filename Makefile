@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is a developer's machine: DEBUG on, SQLite unless DATABASE_URL says otherwise.
 DEV_ENV := DJANGO_DEBUG=on
 
-.PHONY: run test lint format serve install messages screenshots backup restore clean
+.PHONY: run test lint format serve install messages screenshots backup restore demo-code clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is required, but $(PYTHON) is " + sys.version.split()[0] + ". Install Python 3.12 or run: make PYTHON=python3.12 ...")'
@@ -29,6 +29,10 @@ run: install
 
 # Browser tests run when Debian's Chromium is installed (apt-get install -y chromium) and are
 # skipped, with a note in the summary, when it is not (a failure in CI).
+# The current two-factor code of the demo logins district and auditor.
+demo-code: install
+	@$(DEV_ENV) $(BIN)/python manage.py demo_totp
+
 test: install
 	$(BIN)/python -m pytest
 

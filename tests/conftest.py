@@ -4,6 +4,7 @@ Street A (五角场街道) is where everyone in scope lives; street B (殷行街
 """
 
 import itertools
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -56,9 +57,26 @@ def pytest_terminal_summary(terminalreporter):
 _phones = itertools.count(10000000001)
 
 
+# A fixed authenticator-app secret for the personas whose roles require two-factor sign-in.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def make_user(username, **fields):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
     return user
+
+
+def with_totp(user):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def totp_code(secret=TOTP_SECRET) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 @pytest.fixture
@@ -173,14 +191,14 @@ def station_b(street_b):
 def district_admin(db):
     user = make_user("district", is_staff=True)
     user.groups.add(Group.objects.get(name=DISTRICT_ADMIN_GROUP))
-    return user
+    return with_totp(user)
 
 
 @pytest.fixture
 def auditor(db):
     user = make_user("auditor", is_staff=True)
     user.groups.add(Group.objects.get(name=AUDITOR_GROUP))
-    return user
+    return with_totp(user)
 
 
 @pytest.fixture
@@ -254,7 +272,7 @@ def system_admin(db):
 
     user = make_user("sysadmin", is_staff=True)
     user.groups.add(Group.objects.get(name=SYSTEM_ADMIN_GROUP))
-    return user
+    return with_totp(user)
 
 
 @pytest.fixture
@@ -263,4 +281,4 @@ def security_admin(db):
 
     user = make_user("secadmin", is_staff=True)
     user.groups.add(Group.objects.get(name=SECURITY_ADMIN_GROUP))
-    return user
+    return with_totp(user)

@@ -29,6 +29,10 @@ SEED = 2026
 MEMBER_COUNT = 200
 # Published in DESIGN.md; the command sets it only when DEBUG is on.
 DEMO_PASSWORD = "Yangpu-demo-2026"  # noqa: S105
+# The authenticator-app secret of the demo logins whose roles require two-factor sign-in
+# (district, auditor). Published like the password: add it to an authenticator app, or run
+# `manage.py demo_totp` for the current code.
+DEMO_TOTP_SECRET = "KVKFKRCPNZQUYMLXOVYDSQKJKZDTSRLD"  # noqa: S105
 
 # Yangpu district, generously: (south, north, west, east) in WGS-84 degrees.
 YANGPU_BBOX = (31.25, 31.34, 121.50, 121.56)

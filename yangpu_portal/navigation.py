@@ -1,9 +1,11 @@
 """The navigation bar: what the signed-in person's roles let them use.
 
-Roles are read in one query per request, and only when a template renders the bar."""
+Roles (groups, assignments, staff, member link, authenticator) are read in one query per
+request, shared by the bar and the session, password and two-factor middlewares."""
 
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
@@ -12,7 +14,12 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Member, OrganizerAssignment
-from branches.roles import AUDITOR_GROUP, DISTRICT_ADMIN_GROUP
+from branches.roles import (
+    AUDITOR_GROUP,
+    DISTRICT_ADMIN_GROUP,
+    SECURITY_ADMIN_GROUP,
+    SYSTEM_ADMIN_GROUP,
+)
 from stations.models import StationStaff
 
 
@@ -20,9 +27,16 @@ from stations.models import StationStaff
 class Roles:
     district_admin: bool = False
     auditor: bool = False
+    system_admin: bool = False
+    security_admin: bool = False
+    has_totp: bool = False
     organizer: bool = False
     station_staff: bool = False
     member: bool = False
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return self.district_admin or self.auditor or self.system_admin or self.security_admin
 
     @property
     def manages_people(self) -> bool:
@@ -44,6 +58,11 @@ def roles_of(user) -> Roles:
         .annotate(
             district_admin=Exists(in_group.filter(name=DISTRICT_ADMIN_GROUP)),
             auditor=Exists(in_group.filter(name=AUDITOR_GROUP)),
+            system_admin=Exists(in_group.filter(name=SYSTEM_ADMIN_GROUP)),
+            security_admin=Exists(in_group.filter(name=SECURITY_ADMIN_GROUP)),
+            has_totp=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            ),
             organizer=Exists(OrganizerAssignment.objects.filter(user=OuterRef("pk"))),
             station_staff=Exists(StationStaff.objects.filter(user=OuterRef("pk"))),
             member=Exists(Member.objects.filter(user=OuterRef("pk"))),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.usersessions",
+    "allauth.mfa",
     "import_export",
     "treebeard",
     "audit",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "yangpu_portal.sessions.SessionPolicyMiddleware",
     "yangpu_portal.password_policy.PasswordChangeRequiredMiddleware",
+    "yangpu_portal.mfa_policy.MFARequiredMiddleware",
     "yangpu_portal.middleware.NoStoreForSignedInMiddleware",
 ]
 
@@ -145,6 +147,11 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Per address only: the per-account limit is our lockout (account + address, 30 minutes), so
 # nobody can lock a person out from everywhere. Counters live in the shared cache below.
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip"}
+# Two-factor sign-in with an authenticator app (TOTP) and one-time recovery codes; required for
+# the administrator roles (yangpu_portal.mfa_policy), optional for everyone else.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Yangpu Portal"
+MFA_ADAPTER = "yangpu_portal.mfa_policy.MFAAdapter"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 
 # --- Cache -------------------------------------------------------------------------------------

@@ -129,8 +129,9 @@ def check_accessibility(page):
     assert result == [], json.dumps(result, ensure_ascii=False, indent=1)
 
 
-def sign_in(page, username, password):
-    """Sign in through the real form, with the keyboard only."""
+def sign_in(page, username, password, totp_secret=None):
+    """Sign in through the real form, with the keyboard only; with `totp_secret`, also answer
+    the two-factor step with the current code."""
     page.goto("/accounts/login/")
     page.locator("#id_login").focus()
     page.keyboard.type(username)
@@ -140,3 +141,10 @@ def sign_in(page, username, password):
     page.keyboard.type(password)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    if totp_secret and "/2fa/authenticate/" in page.url:
+        from tests.conftest import totp_code
+
+        page.locator("#id_code").focus()
+        page.keyboard.type(totp_code(totp_secret))
+        with page.expect_navigation():
+            page.keyboard.press("Enter")

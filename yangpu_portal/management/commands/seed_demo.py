@@ -15,6 +15,8 @@ import random
 from collections import Counter
 from datetime import date, timedelta
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -38,6 +40,7 @@ from branches.models import (
 from stations.actions import staff_assign, station_create
 from stations.models import Station, StationStaff
 from yangpu_portal import demo_data as demo
+from yangpu_portal.navigation import roles_of
 
 PARTY_MEMBERS = {PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL}
 
@@ -98,6 +101,10 @@ def demo_logins_table() -> str:
     width = max(len(user.username) for user in demo.DEMO_USERS) + 2
     lines = [f"Demo logins, password for all: {demo.DEMO_PASSWORD}"]
     lines += [f"  {user.username:<{width}}{user.role}" for user in demo.DEMO_USERS]
+    lines.append(
+        "district and auditor also need a two-factor code: run `python manage.py demo_totp` "
+        f"(or add the secret {demo.DEMO_TOTP_SECRET} to an authenticator app)"
+    )
     return "\n".join(lines)
 
 
@@ -320,6 +327,18 @@ class Seeder:
         self._tally("station staff", not exists)
 
         self._demo_rider(users["rider"])
+        for user in users.values():
+            self._demo_totp(user)
+
+    def _demo_totp(self, user) -> None:
+        """The roles that require two-factor sign-in get an authenticator with the published
+        demo secret, so the demo can be tried without setting one up."""
+        if not roles_of(user).needs_two_factor:
+            return
+        exists = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        if not exists:
+            TOTP.activate(user, demo.DEMO_TOTP_SECRET)
+        self._tally("authenticators", not exists)
 
     def _demo_user(self, spec: demo.DemoUser, password: str):
         user_model = get_user_model()

@@ -1,0 +1,82 @@
+"""Two-factor sign-in: required for district admins and the administrator roles."""
+
+import io
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, TOTP_SECRET, make_user, totp_code, with_totp
+
+ACTIVATE = reverse("mfa_activate_totp")
+pytestmark = pytest.mark.django_db
+
+
+def test_a_district_admin_without_an_authenticator_must_set_one_up_first(client, db):
+    from django.contrib.auth.models import Group
+
+    user = make_user("newadmin", is_staff=True)
+    user.groups.add(Group.objects.get(name="district admin"))
+    client.post(reverse("account_login"), {"login": "newadmin", "password": PASSWORD})
+    response = client.get(reverse("branches:member-list"))
+    assert response.status_code == 302 and response["Location"] == ACTIVATE
+    # Setting up an authenticator asks for the password again (allauth's reauthentication),
+    # and the two-factor rule lets that page through.
+    assert client.get(ACTIVATE)["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    page = client.get(ACTIVATE)
+    assert page.status_code == 200
+    assert "data:image/svg+xml" in page.content.decode()  # the QR code to scan
+
+
+def test_members_are_not_asked_for_two_factor(client, member):
+    client.force_login(member)
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_sign_in_asks_for_the_code_and_refuses_a_wrong_one(client, district_admin):
+    response = client.post(reverse("account_login"), {"login": "district", "password": PASSWORD})
+    assert response.status_code == 302 and "/2fa/authenticate/" in response["Location"]
+    assert "_auth_user_id" not in client.session
+    client.post(response["Location"], {"code": "000000"})
+    assert "_auth_user_id" not in client.session
+    client.post(response["Location"], {"code": totp_code(TOTP_SECRET)})
+    assert client.session["_auth_user_id"] == str(district_admin.pk)
+
+
+def test_the_required_authenticator_cannot_be_removed(client, auditor):
+    stage = client.post(reverse("account_login"), {"login": "auditor", "password": PASSWORD})
+    client.post(stage["Location"], {"code": totp_code(TOTP_SECRET)})
+    assert client.session["_auth_user_id"] == str(auditor.pk)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.post(reverse("mfa_deactivate_totp"))
+    assert Authenticator.objects.filter(user=auditor, type="totp").exists()
+
+
+def test_others_may_remove_their_optional_authenticator(client, member):
+    with_totp(member)
+    stage = client.post(reverse("account_login"), {"login": "rider", "password": PASSWORD})
+    client.post(stage["Location"], {"code": totp_code(TOTP_SECRET)})
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.post(reverse("mfa_deactivate_totp"))
+    assert not Authenticator.objects.filter(user=member, type="totp").exists()
+
+
+def test_demo_logins_that_need_it_have_the_published_authenticator(settings):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from yangpu_portal.demo_data import DEMO_TOTP_SECRET
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--with-demo-users", stdout=io.StringIO())
+    call_command("seed_demo", "--with-demo-users", stdout=io.StringIO())
+    owners = sorted(
+        Authenticator.objects.filter(type="totp").values_list("user__username", flat=True)
+    )
+    assert owners == ["auditor", "district"]
+    authenticator = Authenticator.objects.get(user__username="district", type="totp")
+    assert TOTP(authenticator).validate_code(totp_code(DEMO_TOTP_SECRET))
+    out = io.StringIO()
+    call_command("demo_totp", stdout=out)
+    assert out.getvalue().split()[0] == totp_code(DEMO_TOTP_SECRET)
