@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from branches.models import Member, Organization, OrganizationKind
+from branches.models import Member, Organization, OrganizationKind, Pairing
 from branches.phones import normalize_phone
 
 
@@ -46,3 +46,21 @@ def member_create(*, by=None, phone: str, **fields) -> Member:
     member.full_clean()
     member.save()
     return member
+
+
+@transaction.atomic
+def pairing_create(
+    *, organization: Organization, community: str, street, started_on, notes: str = "", by=None
+) -> Pairing:
+    """Pair an enterprise organization with a residential community. Raises ValidationError
+    when the organization has no platform enterprise or the pairing already exists."""
+    pairing = Pairing(
+        organization=organization,
+        community=community.strip(),
+        street=street,
+        started_on=started_on,
+        notes=notes,
+    )
+    pairing.full_clean()
+    pairing.save()
+    return pairing

@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from branches.models import Enterprise, Member, Organization, OrganizerAssignment, Street
+from branches.models import (
+    Enterprise,
+    Member,
+    Organization,
+    OrganizerAssignment,
+    Pairing,
+    Street,
+)
 
 
 @admin.register(Street)
@@ -69,3 +76,13 @@ class OrganizerAssignmentAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "organization__name"]
     list_select_related = ["user", "street", "organization"]
     autocomplete_fields = ["user", "street", "organization"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(admin.ModelAdmin):
+    list_display = ["organization", "community", "street", "started_on"]
+    list_filter = ["street"]
+    search_fields = ["organization__name", "community"]
+    list_select_related = ["organization", "street"]
+    autocomplete_fields = ["organization", "street"]
+    date_hierarchy = "started_on"

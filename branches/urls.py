@@ -6,5 +6,6 @@ app_name = "branches"
 
 urlpatterns = [
     path("", views.organization_tree, name="organization-tree"),
+    path("<int:pk>/", views.organization_detail, name="organization-detail"),
     path("members/", views.member_list, name="member-list"),
 ]

@@ -18,6 +18,7 @@ from branches.models import (
     OrganizationKind,
     OrganizerAssignment,
     OrganizerRole,
+    Pairing,
     PoliticalStatus,
     Street,
 )
@@ -35,6 +36,7 @@ MODELS = [
     Organization,
     Member,
     Station,
+    Pairing,
     OrganizerAssignment,
     StationStaff,
     get_user_model(),

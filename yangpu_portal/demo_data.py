@@ -488,3 +488,30 @@ DEMO_RIDER = {
     "reported_on": date(2025, 3, 5),
     "consent_to_contact": True,
 }
+
+# --- Pairings (结对) of enterprise organizations with residential communities --------------------
+
+
+@dataclass(frozen=True)
+class PairingSpec:
+    organization: str
+    street: str  # street slug
+    community: str
+    started_on: date
+    notes: str
+
+
+PAIRINGS = (
+    PairingSpec(
+        RIDER_BRANCH, "daqiao", "眉州居民区", date(2023, 5, 20),
+        "骑手参与社区微治理，居民区提供骑手休憩点。",
+    ),
+    PairingSpec(
+        CREATOR_BRANCH, "wujiaochang", "国权居民区", date(2022, 7, 1),
+        "UP主为社区老人拍摄“红色故事”短视频。",
+    ),
+    PairingSpec(
+        "达疆党支部", "wujiaochang", "政立居民区", date(2024, 3, 5),
+        "共建“爱心接力站”，雨天为骑手提供雨具。",
+    ),
+)  # fmt: skip

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from branches.actions import member_create, organization_create
+from branches.actions import member_create, organization_create, pairing_create
 from branches.models import (
     Enterprise,
     Member,
@@ -31,6 +31,7 @@ from branches.models import (
     OrganizationKind,
     OrganizerAssignment,
     OrganizerRole,
+    Pairing,
     PoliticalStatus,
     Street,
 )
@@ -128,6 +129,7 @@ class Seeder:
         self._seed_organizations()
         self._seed_members()
         self._seed_stations()
+        self._seed_pairings()
 
     def _seed_streets(self) -> None:
         for order, spec in enumerate(demo.STREETS, start=1):
@@ -226,6 +228,23 @@ class Seeder:
                     description=spec.description,
                 )
             self._tally("stations", created)
+
+    def _seed_pairings(self) -> None:
+        for spec in demo.PAIRINGS:
+            organization = self.organizations[spec.organization]
+            street = self.streets[spec.street]
+            exists = Pairing.objects.filter(
+                organization=organization, street=street, community=spec.community
+            ).exists()
+            if not exists:
+                pairing_create(
+                    organization=organization,
+                    community=spec.community,
+                    street=street,
+                    started_on=spec.started_on,
+                    notes=spec.notes,
+                )
+            self._tally("pairings", not exists)
 
     # --- Drawing members ------------------------------------------------------------------------
 

@@ -1,0 +1,46 @@
+"""The branches app's models, split by concept; import them from `branches.models`."""
+
+from branches.models.core import (
+    ALLOWED_CHILD_KINDS,
+    Enterprise,
+    EnterpriseQuerySet,
+    EnterpriseSector,
+    Gender,
+    Member,
+    MemberQuerySet,
+    OccupationGroup,
+    Organization,
+    OrganizationForm,
+    OrganizationKind,
+    OrganizationManager,
+    OrganizationQuerySet,
+    OrganizerAssignment,
+    OrganizerRole,
+    PoliticalStatus,
+    Street,
+    StreetQuerySet,
+)
+from branches.models.pairings import Pairing, PairingQuerySet
+
+__all__ = [
+    "ALLOWED_CHILD_KINDS",
+    "Enterprise",
+    "EnterpriseQuerySet",
+    "EnterpriseSector",
+    "Gender",
+    "Member",
+    "MemberQuerySet",
+    "OccupationGroup",
+    "Organization",
+    "OrganizationForm",
+    "OrganizationKind",
+    "OrganizationManager",
+    "OrganizationQuerySet",
+    "OrganizerAssignment",
+    "OrganizerRole",
+    "Pairing",
+    "PairingQuerySet",
+    "PoliticalStatus",
+    "Street",
+    "StreetQuerySet",
+]
