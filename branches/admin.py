@@ -6,10 +6,12 @@ from treebeard.forms import movenodeform_factory
 from branches.models import (
     Enterprise,
     Member,
+    MemberStatusChange,
     Organization,
     OrganizerAssignment,
     Pairing,
     Street,
+    Transfer,
 )
 
 
@@ -48,8 +50,22 @@ class OrganizationAdmin(TreeAdmin):
     list_select_related = ["street", "enterprise"]
 
 
+class MemberStatusChangeInline(admin.TabularInline):
+    """The lifecycle is recorded through the portal's actions; the admin only shows it."""
+
+    model = MemberStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_on", "from_status", "to_status", "is_correction", "note", "recorded_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
+    inlines = [MemberStatusChangeInline]
     list_display = [
         "name",
         "masked_phone",
@@ -86,3 +102,19 @@ class PairingAdmin(admin.ModelAdmin):
     list_select_related = ["organization", "street"]
     autocomplete_fields = ["organization", "street"]
     date_hierarchy = "started_on"
+
+
+@admin.register(Transfer)
+class TransferAdmin(admin.ModelAdmin):
+    """Read-only: transfers are requested and decided in the portal (`branches.actions`)."""
+
+    list_display = ["member", "from_organization", "to_organization", "status", "requested_at"]
+    list_filter = ["status"]
+    search_fields = ["member__name", "to_organization__name"]
+    list_select_related = ["member", "from_organization", "to_organization"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

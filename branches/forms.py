@@ -1,7 +1,17 @@
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import OccupationGroup, PoliticalStatus, Street
+from branches.models import (
+    ATTACHMENT_EXTENSIONS,
+    Member,
+    OccupationGroup,
+    Organization,
+    OrganizationKind,
+    PoliticalStatus,
+    Street,
+)
+from branches.phones import normalize_phone
 
 
 class RosterFilterForm(forms.Form):
@@ -39,3 +49,150 @@ class RosterFilterForm(forms.Form):
         if data["political_status"]:
             members = members.filter(political_status=data["political_status"])
         return members
+
+
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class MemberForm(forms.ModelForm):
+    """Create (all fields) or edit (not status or organization: those change through the
+    lifecycle and transfers) a member, within the organizer's scope."""
+
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "gender",
+            "phone",
+            "occupation",
+            "employer",
+            "platform_worker_id",
+            "street",
+            "political_status",
+            "organization",
+            "is_mobile",
+            "joined_party_on",
+            "reported_community",
+            "reported_on",
+            "consent_to_contact",
+        ]
+        widgets = {"joined_party_on": DateInput(), "reported_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Typed with spaces, dashes or +86: normalized to 11 digits in clean_phone.
+        self.fields["phone"] = forms.CharField(
+            label=_("手机号"),
+            max_length=30,
+            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        )
+        self.fields["organization"].queryset = (
+            Organization.objects.visible_to(user)
+            .exclude(kind=OrganizationKind.DISTRICT)
+            .order_by("path")
+        )
+        if self.instance.pk:
+            del self.fields["political_status"]
+            del self.fields["organization"]
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        if self.user.has_perm("branches.view_member"):
+            return data
+        organization = data.get("organization", self.instance.organization)
+        street = data.get("street")
+        in_scope = (
+            organization is not None
+            and Organization.objects.visible_to(self.user).filter(pk=organization.pk).exists()
+        ) or (
+            street is not None
+            and Street.objects.organized_by(self.user).filter(pk=street.pk).exists()
+        )
+        if not in_scope:
+            raise forms.ValidationError(
+                _("保存后该人员将不在您的管辖范围内：请选择您所辖的街道或党组织。"),
+                code="out_of_scope",
+            )
+        return data
+
+
+def _check_attachment(attachment):
+    if attachment and attachment.size > ATTACHMENT_MAX_BYTES:
+        raise forms.ValidationError(_("附件不能超过 5 MB。"), code="too_big")
+    return attachment
+
+
+class StatusStepForm(forms.Form):
+    """The next lifecycle step of a member (or leaving)."""
+
+    to_status = forms.ChoiceField(label=_("新政治面貌"))
+    changed_on = forms.DateField(label=_("日期"), widget=DateInput())
+    organization = forms.ModelChoiceField(
+        label=_("所在党组织"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("可不填：保持原党组织。"),
+    )
+    note = forms.CharField(
+        label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    attachment = forms.FileField(
+        label=_("附件"),
+        required=False,
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
+        help_text=_("PDF 或图片，不超过 5 MB。"),
+    )
+
+    def __init__(self, *args, member, user, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(s, PoliticalStatus(s).label) for s in statuses]
+        self.fields["organization"].queryset = (
+            Organization.objects.visible_to(user)
+            .exclude(kind=OrganizationKind.DISTRICT)
+            .order_by("path")
+        )
+
+    def clean_attachment(self):
+        return _check_attachment(self.cleaned_data.get("attachment"))
+
+
+class StatusCorrectionForm(StatusStepForm):
+    note = forms.CharField(
+        label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 2}), required=True
+    )
+
+
+class TransferRequestForm(forms.Form):
+    to_organization = forms.ModelChoiceField(
+        label=_("转入党组织"),
+        queryset=Organization.objects.exclude(kind=OrganizationKind.DISTRICT).order_by("path"),
+    )
+    reason = forms.CharField(
+        label=_("转接原因"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class TransferDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("处理"), choices=[("accept", _("接收")), ("refuse", _("拒绝"))]
+    )
+    note = forms.CharField(
+        label=_("处理意见"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("拒绝时必须填写原因。"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not data.get("note", "").strip():
+            self.add_error("note", _("拒绝时必须填写原因。"))
+        return data

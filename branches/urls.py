@@ -8,4 +8,12 @@ urlpatterns = [
     path("", views.organization_tree, name="organization-tree"),
     path("<int:pk>/", views.organization_detail, name="organization-detail"),
     path("members/", views.member_list, name="member-list"),
+    path("members/new/", views.member_create, name="member-create"),
+    path("members/<int:pk>/", views.member_detail, name="member-detail"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),
+    path("members/<int:pk>/status/", views.member_status_advance, name="member-status-advance"),
+    path("members/<int:pk>/correction/", views.member_status_correct, name="member-status-correct"),
+    path("members/<int:pk>/transfer/", views.transfer_create, name="transfer-create"),
+    path("transfers/", views.transfer_list, name="transfer-list"),
+    path("transfers/<int:pk>/decide/", views.transfer_decide, name="transfer-decide"),
 ]

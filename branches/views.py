@@ -1,12 +1,29 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from branches.forms import RosterFilterForm
-from branches.models import Member, Organization, OrganizationKind, OrganizerAssignment
+from branches import actions
+from branches.forms import (
+    MemberForm,
+    RosterFilterForm,
+    StatusCorrectionForm,
+    StatusStepForm,
+    TransferDecisionForm,
+    TransferRequestForm,
+)
+from branches.models import (
+    Member,
+    Organization,
+    OrganizationKind,
+    OrganizerAssignment,
+    PoliticalStatus,
+    Transfer,
+)
 from branches.roles import manages_people
 from branches.tree import nest
 
@@ -82,3 +99,224 @@ def member_list(request):
         request.GET.get("page")
     )
     return render(request, "branches/member_list.html", {"form": form, "page": page})
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+def _organizer_or_403(user):
+    if not manages_people(user):
+        raise PermissionDenied
+
+
+def _member_in_scope(request, pk) -> Member:
+    """The member `pk` if the user organizes people and the member is in their scope: 403 for
+    roles without a roster, 404 outside scope."""
+    _organizer_or_403(request.user)
+    return get_object_or_404(
+        Member.objects.visible_to(request.user).select_related(
+            "street", "organization", "employer", "user"
+        ),
+        pk=pk,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Attach an action's ValidationError to `form` (to a field when the form has it)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _render_member(request, member, status=200, **forms):
+    statuses = actions.next_statuses(member)
+    context = {
+        "member": member,
+        "changes": member.status_changes.select_related("recorded_by"),
+        "transfers": member.transfers.select_related(
+            "from_organization", "to_organization", "requested_by", "decided_by"
+        ),
+        "step_form": forms.get("step_form")
+        or StatusStepForm(member=member, user=request.user, statuses=statuses),
+        "correction_form": forms.get("correction_form")
+        or StatusCorrectionForm(
+            member=member,
+            user=request.user,
+            statuses=[s for s in PoliticalStatus.values if s != member.political_status],
+        ),
+        "transfer_form": forms.get("transfer_form") or TransferRequestForm(),
+        "can_advance": bool(statuses),
+    }
+    return render(request, "branches/member_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def member_detail(request, pk):
+    """A member's details, status timeline and transfer history, with the forms to record the
+    next step, a correction or a transfer request."""
+    return _render_member(request, _member_in_scope(request, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    _organizer_or_403(request.user)
+    form = MemberForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = actions.member_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已登记 %(name)s。") % {"name": member.name})
+            return redirect("branches:member-detail", pk=member.pk)
+    return render(request, "branches/member_form.html", {"form": form, "member": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = _member_in_scope(request, pk)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.member_update(member=member, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已保存 %(name)s 的信息。") % {"name": member.name})
+            return redirect("branches:member-detail", pk=member.pk)
+    return render(request, "branches/member_form.html", {"form": form, "member": member})
+
+
+def _status_post(request, pk, *, correction: bool):
+    member = _member_in_scope(request, pk)
+    if correction:
+        statuses = [s for s in PoliticalStatus.values if s != member.political_status]
+        form_class, key = StatusCorrectionForm, "correction_form"
+    else:
+        statuses = actions.next_statuses(member)
+        form_class, key = StatusStepForm, "step_form"
+    form = form_class(
+        request.POST, request.FILES, member=member, user=request.user, statuses=statuses
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        common = {
+            "member": member,
+            "to_status": data["to_status"],
+            "on": data["changed_on"],
+            "by": request.user,
+            "attachment": data["attachment"],
+            "organization": data["organization"],
+        }
+        try:
+            if correction:
+                actions.member_correct_status(reason=data["note"], **common)
+            else:
+                actions.member_advance_status(note=data["note"], **common)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已记录政治面貌变更。"))
+            return redirect("branches:member-detail", pk=member.pk)
+    return _render_member(request, member, status=400, **{key: form})
+
+
+@login_required
+@require_POST
+def member_status_advance(request, pk):
+    """Record the member's next lifecycle step (or leaving)."""
+    return _status_post(request, pk, correction=False)
+
+
+@login_required
+@require_POST
+def member_status_correct(request, pk):
+    """Record a correction of the member's status, with its reason."""
+    return _status_post(request, pk, correction=True)
+
+
+# --- Transfers ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def transfer_create(request, pk):
+    """Ask to move a member in scope to another organization."""
+    member = _member_in_scope(request, pk)
+    form = TransferRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.transfer_request(by=request.user, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("转接申请已提交，等待转入党组织接收。"))
+            return redirect("branches:member-detail", pk=member.pk)
+    return _render_member(request, member, status=400, transfer_form=form)
+
+
+@login_required
+@require_GET
+def transfer_list(request):
+    """Pending transfers the user decides (incoming), then the other transfers they can see.
+    Phones of members outside the user's scope (people being transferred in) are masked."""
+    _organizer_or_403(request.user)
+    related = ("member", "from_organization", "to_organization", "requested_by", "decided_by")
+    incoming = list(Transfer.objects.incoming_for(request.user).select_related(*related))
+    others = list(
+        Transfer.objects.visible_to(request.user)
+        .exclude(pk__in=[t.pk for t in incoming])
+        .select_related(*related)[:100]
+    )
+    member_ids = {t.member_id for t in incoming + others}
+    in_scope = set(
+        Member.objects.visible_to(request.user)
+        .filter(pk__in=member_ids)
+        .values_list("pk", flat=True)
+    )
+    for transfer in incoming + others:
+        transfer.member_phone = (
+            transfer.member.phone
+            if transfer.member_id in in_scope
+            else transfer.member.masked_phone
+        )
+        transfer.member_in_scope = transfer.member_id in in_scope
+    context = {"incoming": incoming, "others": others, "decision_form": TransferDecisionForm()}
+    return render(request, "branches/transfer_list.html", context)
+
+
+@login_required
+@require_POST
+def transfer_decide(request, pk):
+    """Accept or refuse a pending transfer: 404 if the user cannot see it, 403 if they can
+    but do not organize the receiving organization."""
+    _organizer_or_403(request.user)
+    transfer = get_object_or_404(Transfer.objects.visible_to(request.user), pk=pk)
+    if not actions.may_decide_transfer(request.user, transfer):
+        raise PermissionDenied
+    form = TransferDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("branches:transfer-list")
+    try:
+        if form.cleaned_data["decision"] == "accept":
+            actions.transfer_accept(
+                transfer=transfer, by=request.user, note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("已接收转接。"))
+        else:
+            actions.transfer_refuse(
+                transfer=transfer, by=request.user, note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("已拒绝转接。"))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("branches:transfer-list")

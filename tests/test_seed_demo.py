@@ -21,6 +21,7 @@ from branches.models import (
     Pairing,
     PoliticalStatus,
     Street,
+    Transfer,
 )
 from branches.roles import DISTRICT_ADMIN_GROUP
 from stations.models import Station, StationStaff
@@ -37,6 +38,7 @@ MODELS = [
     Member,
     Station,
     Pairing,
+    Transfer,
     OrganizerAssignment,
     StationStaff,
     get_user_model(),

@@ -2,6 +2,8 @@
 
 from branches.models.core import (
     ALLOWED_CHILD_KINDS,
+    LIFECYCLE,
+    WITHOUT_ORGANIZATION,
     Enterprise,
     EnterpriseQuerySet,
     EnterpriseSector,
@@ -20,16 +22,27 @@ from branches.models.core import (
     Street,
     StreetQuerySet,
 )
+from branches.models.lifecycle import (
+    ATTACHMENT_EXTENSIONS,
+    MemberStatusChange,
+    Transfer,
+    TransferQuerySet,
+    TransferStatus,
+)
 from branches.models.pairings import Pairing, PairingQuerySet
 
 __all__ = [
     "ALLOWED_CHILD_KINDS",
+    "ATTACHMENT_EXTENSIONS",
+    "LIFECYCLE",
+    "WITHOUT_ORGANIZATION",
     "Enterprise",
     "EnterpriseQuerySet",
     "EnterpriseSector",
     "Gender",
     "Member",
     "MemberQuerySet",
+    "MemberStatusChange",
     "OccupationGroup",
     "Organization",
     "OrganizationForm",
@@ -43,4 +56,7 @@ __all__ = [
     "PoliticalStatus",
     "Street",
     "StreetQuerySet",
+    "Transfer",
+    "TransferQuerySet",
+    "TransferStatus",
 ]

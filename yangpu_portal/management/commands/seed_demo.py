@@ -23,7 +23,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from branches.actions import member_create, organization_create, pairing_create
+from branches.actions import (
+    member_advance_status,
+    member_correct_status,
+    member_create,
+    organization_create,
+    pairing_create,
+    transfer_request,
+)
 from branches.models import (
     Enterprise,
     Member,
@@ -34,6 +41,7 @@ from branches.models import (
     Pairing,
     PoliticalStatus,
     Street,
+    Transfer,
 )
 from stations.actions import staff_assign, station_create
 from stations.models import Station, StationStaff
@@ -130,6 +138,7 @@ class Seeder:
         self._seed_members()
         self._seed_stations()
         self._seed_pairings()
+        self._seed_histories()
 
     def _seed_streets(self) -> None:
         for order, spec in enumerate(demo.STREETS, start=1):
@@ -245,6 +254,55 @@ class Seeder:
                     notes=spec.notes,
                 )
             self._tally("pairings", not exists)
+
+    def _seed_histories(self) -> None:
+        """A few members whose lifecycle steps are recorded, and one pending transfer. A
+        member's steps are recorded only when the member is created here."""
+        recorder = get_user_model().objects.filter(username="district").first()
+        for spec in demo.HISTORIES:
+            member = Member.objects.filter(phone=spec.phone).first()
+            created = member is None
+            if created:
+                member = member_create(
+                    name=spec.name,
+                    gender=spec.gender,
+                    phone=spec.phone,
+                    occupation=spec.occupation,
+                    employer=self.enterprises.get(spec.employer),
+                    street=self.streets[spec.street],
+                    consent_to_contact=True,
+                )
+                organization = self.organizations[spec.organization]
+                for step in spec.steps:
+                    if step.correction:
+                        member_correct_status(
+                            member=member,
+                            to_status=step.status,
+                            on=step.on,
+                            by=recorder,
+                            reason=step.note,
+                        )
+                    else:
+                        member_advance_status(
+                            member=member,
+                            to_status=step.status,
+                            on=step.on,
+                            by=recorder,
+                            note=step.note,
+                            organization=organization,
+                        )
+            self._tally("members", created)
+        phone, organization_name, reason = demo.PENDING_TRANSFER
+        member = Member.objects.get(phone=phone)
+        exists = Transfer.objects.filter(member=member).exists()
+        if not exists:
+            transfer_request(
+                member=member,
+                to_organization=self.organizations[organization_name],
+                by=recorder,
+                reason=reason,
+            )
+        self._tally("transfers", not exists)
 
     # --- Drawing members ------------------------------------------------------------------------
 
