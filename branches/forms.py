@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import (
     ATTACHMENT_EXTENSIONS,
+    Enterprise,
     Member,
     OccupationGroup,
     Organization,
@@ -17,7 +18,18 @@ from branches.phones import normalize_phone
 class RosterFilterForm(forms.Form):
     """The roster's search box and filters (GET). Invalid values are ignored, never an error."""
 
-    q = forms.CharField(label=_("搜索"), required=False, max_length=50)
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=50,
+        help_text=_("姓名，或手机号后几位"),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("党组织（含下级）"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("全部党组织"),
+    )
     street = forms.ModelChoiceField(
         label=_("街道"), queryset=Street.objects.all(), required=False, empty_label=_("全部街道")
     )
@@ -31,23 +43,46 @@ class RosterFilterForm(forms.Form):
         choices=[("", _("全部")), *PoliticalStatus.choices],
         required=False,
     )
+    employer = forms.ModelChoiceField(
+        label=_("平台企业"),
+        queryset=Enterprise.objects.all(),
+        required=False,
+        empty_label=_("全部企业"),
+    )
+    mobile = forms.ChoiceField(
+        label=_("流动党员"),
+        choices=[("", _("全部")), ("yes", _("是")), ("no", _("否"))],
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.visible_to(user).order_by(
+            "path"
+        )
 
     def filter(self, members):
-        if not self.is_valid():
-            return members
-        data = self.cleaned_data
-        if data["q"]:
-            digits = data["q"].replace(" ", "")
-            if digits.isdigit():
-                members = members.filter(phone__contains=digits)
+        """Apply the valid filters to `members`; an invalid field is dropped, the rest apply."""
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if value}
+        if data.get("q"):
+            text = data["q"].replace(" ", "").replace("-", "")
+            if text.isdigit():
+                members = members.filter(phone__endswith=text)
             else:
                 members = members.filter(name__contains=data["q"].strip())
-        if data["street"]:
+        if data.get("organization"):
+            members = members.filter(organization__path__startswith=data["organization"].path)
+        if data.get("street"):
             members = members.filter(street=data["street"])
-        if data["occupation"]:
+        if data.get("occupation"):
             members = members.filter(occupation=data["occupation"])
-        if data["political_status"]:
+        if data.get("political_status"):
             members = members.filter(political_status=data["political_status"])
+        if data.get("employer"):
+            members = members.filter(employer=data["employer"])
+        if data.get("mobile"):
+            members = members.filter(is_mobile=data["mobile"] == "yes")
         return members
 
 

@@ -3,7 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,10 +27,12 @@ from branches.models import (
     PoliticalStatus,
     Transfer,
 )
+from branches.resources import MemberResource, RosterCSV, RosterXLSX, template_dataset
 from branches.roles import manages_people
 from branches.tree import nest
 
 ROSTER_PAGE_SIZE = 50
+EXPORT_FORMATS = {"xlsx": RosterXLSX, "csv": RosterCSV}
 
 
 @login_required
@@ -92,13 +97,48 @@ def member_list(request):
     """The roster: members in scope, searchable by name or phone, filterable, 50 a page."""
     if not manages_people(request.user):
         raise PermissionDenied
-    members = Member.objects.visible_to(request.user)
-    form = RosterFilterForm(request.GET)
-    members = form.filter(members).select_related("street", "organization", "employer")
+    form = RosterFilterForm(request.GET, user=request.user)
+    members = form.filter(Member.objects.visible_to(request.user))
+    members = members.select_related("street", "organization", "employer")
     page = Paginator(members.order_by("name", "pk"), ROSTER_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "branches/member_list.html", {"form": form, "page": page})
+
+
+@login_required
+@require_GET
+def member_export(request, fmt):
+    """The roster's filtered rows as XLSX or CSV, in the import template's columns. The rows
+    are `Member.objects.visible_to(user)`, so every phone in the file is in the viewer's
+    scope and exported in full (a masked phone would not re-import); cells that a spreadsheet
+    would run as a formula are escaped."""
+    _organizer_or_403(request.user)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    form = RosterFilterForm(request.GET, user=request.user)
+    members = form.filter(Member.objects.visible_to(request.user)).order_by("name", "pk")
+    dataset = MemberResource().export(members)
+    file_format = EXPORT_FORMATS[fmt]()
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response = HttpResponse(
+        file_format.export_data(dataset), content_type=file_format.get_content_type()
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"人员名册-{stamp}.{fmt}")
+    return response
+
+
+@login_required
+@require_GET
+def member_template(request):
+    """The empty import template (XLSX, header row only): no personal data in it."""
+    _organizer_or_403(request.user)
+    response = HttpResponse(
+        RosterXLSX().export_data(template_dataset()),
+        content_type=RosterXLSX().get_content_type(),
+    )
+    response["Content-Disposition"] = content_disposition_header(True, "人员名册导入模板.xlsx")
+    return response
 
 
 # --- Members ------------------------------------------------------------------------------------
