@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from branches.models import (
     LIFECYCLE,
     WITHOUT_ORGANIZATION,
+    ImportOutcome,
     Member,
     MemberStatusChange,
     Organization,
     OrganizationKind,
     Pairing,
     PoliticalStatus,
+    RosterImport,
     Transfer,
     TransferStatus,
 )
@@ -313,3 +315,28 @@ def pairing_create(
     pairing.full_clean()
     pairing.save()
     return pairing
+
+
+def roster_import_record(*, by, file_name: str, sha256: str, result, dry_run: bool) -> RosterImport:
+    """Record one roster dry run or import (runs after the import's own transaction, so a
+    rolled-back import is still recorded). `result` is django-import-export's Result."""
+    from import_export.results import RowResult
+
+    failed = result.has_errors() or result.has_validation_errors()
+    if dry_run:
+        outcome = ImportOutcome.CHECK_FAILED if failed else ImportOutcome.CHECKED
+    else:
+        outcome = ImportOutcome.ROLLED_BACK if failed else ImportOutcome.IMPORTED
+    totals = result.totals
+    return RosterImport.objects.create(
+        user=by if getattr(by, "pk", None) else None,
+        file_name=file_name[:255],
+        sha256=sha256,
+        dry_run=dry_run,
+        total_rows=result.total_rows,
+        new_rows=totals[RowResult.IMPORT_TYPE_NEW],
+        updated_rows=totals[RowResult.IMPORT_TYPE_UPDATE],
+        unchanged_rows=totals[RowResult.IMPORT_TYPE_SKIP],
+        error_rows=totals[RowResult.IMPORT_TYPE_INVALID] + totals[RowResult.IMPORT_TYPE_ERROR],
+        outcome=outcome,
+    )

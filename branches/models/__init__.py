@@ -22,6 +22,7 @@ from branches.models.core import (
     Street,
     StreetQuerySet,
 )
+from branches.models.imports import ImportOutcome, RosterImport
 from branches.models.lifecycle import (
     ATTACHMENT_EXTENSIONS,
     MemberStatusChange,
@@ -40,6 +41,7 @@ __all__ = [
     "EnterpriseQuerySet",
     "EnterpriseSector",
     "Gender",
+    "ImportOutcome",
     "Member",
     "MemberQuerySet",
     "MemberStatusChange",
@@ -54,6 +56,7 @@ __all__ = [
     "Pairing",
     "PairingQuerySet",
     "PoliticalStatus",
+    "RosterImport",
     "Street",
     "StreetQuerySet",
     "Transfer",
