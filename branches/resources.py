@@ -53,6 +53,7 @@ PATH_SEPARATOR = "/"
 # A cell a spreadsheet would run as a formula: escaped with a leading apostrophe on export.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
+NAME_MAX_LENGTH = Member._meta.get_field("name").max_length
 
 
 def escape_formula(value):
@@ -398,6 +399,9 @@ class MemberResource(resources.ModelResource):
         self.fields["employer"].widget.render_name = lambda e: e.name
         self.fields["street"].widget = LookupWidget(streets, _("街道"), required=True)
         self.fields["street"].widget.render_name = lambda s: s.name
+        self._columns = [
+            (field.attribute, field.column_name, field.widget) for field in self.fields.values()
+        ]
 
     def before_import(self, dataset, **kwargs):
         missing = [column for column in COLUMNS if column not in (dataset.headers or [])]
@@ -437,18 +441,20 @@ class MemberResource(resources.ModelResource):
         return tuple(getattr(member, name) for name in self.COMPARED)
 
     def import_instance(self, instance, row, **kwargs):
+        """Each cell through its widget straight onto the instance: the same result as the
+        library's per-field `Field.save`, without its per-cell overhead (10,000 rows x 10
+        columns). Errors are collected per column, then duplicates in the file."""
         errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+        for attribute, column, widget in self._columns:
+            try:
+                setattr(instance, attribute, widget.clean(row.get(column), row=row))
+            except ValueError as error:
+                errors[attribute] = ValidationError(str(error), code="invalid")
         rows = self.duplicates.get(getattr(instance, "phone", None) or "")
         if rows:
-            errors.setdefault("phone", []).append(
-                ValidationError(
-                    gettext("手机号在文件中重复出现（第 %(rows)s 行）。")
-                    % {"rows": "、".join(str(n + 1) for n in rows)}
-                )
+            errors["phone"] = ValidationError(
+                gettext("手机号在文件中重复出现（第 %(rows)s 行）。")
+                % {"rows": "、".join(str(n + 1) for n in rows)}
             )
         if errors:
             raise ValidationError(errors)
@@ -459,31 +465,29 @@ class MemberResource(resources.ModelResource):
         return self.snapshots.get(instance.pk) == self._values(instance)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """Model validation without a query: references were resolved from the database,
-        phone uniqueness is the import key plus the in-file duplicate check, and the
-        constraints' rules are checked here and in `Member.clean`."""
+        """What `full_clean` would check, without its queries or per-field overhead: the
+        widgets already checked choices, dates, phones and references against the prefetched
+        data; here the name, and the organization rule of `Member.clean`. Phone uniqueness is
+        the import key plus the in-file duplicate check; the database constraints remain the
+        final guard at the real run."""
         errors = dict(import_validation_errors or {})
+        name = (instance.name or "").strip()
+        if "name" not in errors and not name:
+            errors["name"] = ValidationError(gettext("姓名不能为空。"), code="required")
+        elif "name" not in errors and len(name) > NAME_MAX_LENGTH:
+            errors["name"] = ValidationError(
+                gettext("姓名不能超过 %(max)s 个字。") % {"max": NAME_MAX_LENGTH}, code="long"
+            )
+        instance.name = name
         if (
             instance.political_status in WITHOUT_ORGANIZATION
             and instance.organization_id is not None
             and "organization" not in errors
         ):
-            errors["organization"] = [
-                ValidationError(
-                    gettext("%(status)s不属于任何党组织，“所在党组织”请留空。")
-                    % {"status": PoliticalStatus(instance.political_status).label}
-                )
-            ]
-        try:
-            instance.full_clean(
-                exclude=[*errors, "street", "organization", "employer", "user"],
-                validate_unique=False,
-                validate_constraints=False,
+            errors["organization"] = ValidationError(
+                gettext("%(status)s不属于任何党组织，“所在党组织”请留空。")
+                % {"status": PoliticalStatus(instance.political_status).label}
             )
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                if field not in errors:
-                    errors[field] = messages
         if errors:
             raise ValidationError(errors)
 
@@ -492,8 +496,16 @@ class MemberResource(resources.ModelResource):
         self.row_report.append(_report(kwargs["row_number"], row, row_result, self.fields))
         return row_result
 
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # The dry run validates in Python against the prefetched data and writes nothing;
+        # the real run writes, with the database's constraints as the final guard.
+        if dry_run:
+            self.create_instances.clear()
+            return
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
+
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.update_instances and (using_transactions or not dry_run):
+        if self.update_instances and not dry_run:
             Member.objects.bulk_update(
                 self.update_instances,
                 [name.removesuffix("_id") for name in self.COMPARED] + ["updated_at"],

@@ -154,6 +154,18 @@ class TestImport:
         assert Member.objects.count() == 0
         assert RosterImport.objects.get().outcome == ImportOutcome.CHECK_FAILED
 
+    def test_names_and_excel_serial_dates(self, client, district_admin, world):
+        client.force_login(district_admin)
+        rows = [
+            ("", "男", "13800000001", "群众", "", "外卖骑手", "", "五角场", "", "否"),
+            ("长" * 51, "男", "13800000002", "群众", "", "外卖骑手", "", "五角场", "", "否"),
+            ("王七", "男", "13800000003", "正式党员", "外卖骑手党支部", "外卖骑手", "", "五角场", 44378, "Y"),
+        ]  # fmt: skip
+        response = dry_run(client, xlsx_file(rows))
+        assert report(response) == [(2, "error"), (3, "error"), (4, "new")]
+        assert "姓名" in response.context["result"].row_report[0]["reasons"][0]
+        assert Member.objects.count() == 0
+
     def test_duplicate_phones_in_a_file_are_errors(self, client, district_admin, world):
         client.force_login(district_admin)
         rows = good_rows()
