@@ -18,7 +18,7 @@ from branches.models import (
     Street,
     Transfer,
 )
-from branches.resources import ROSTER_FORMATS, MemberResource
+from branches.resources import ROSTER_FORMATS, MemberResource, OrganizationResource
 
 
 @admin.register(Street)
@@ -35,7 +35,25 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TreeAdmin):
+class OrganizationAdmin(ImportExportMixin, TreeAdmin):
+    """The tree, with import/export keyed by full path (`OrganizationResource`)."""
+
+    resource_classes = [OrganizationResource]
+    import_formats = ROSTER_FORMATS
+    export_formats = ROSTER_FORMATS
+    import_template_name = "admin/branches/organization/import.html"
+
+    def process_result(self, result, request):
+        if getattr(result, "failed", False):
+            lines = [str(row["line"]) for row in result.row_report if row["kind"] == "error"]
+            messages.error(
+                request,
+                gettext("导入失败，没有写入任何数据。有错误的行：%(lines)s。请修改后重新导入。")
+                % {"lines": "、".join(lines) or "—"},
+            )
+            return HttpResponseRedirect(reverse("admin:branches_organization_import"))
+        return super().process_result(result, request)
+
     # treebeard's form places the node in the tree (parent and position) on save.
     form = movenodeform_factory(
         Organization,

@@ -587,6 +587,219 @@ def _report(number, row, row_result, resource_fields) -> dict:
     }
 
 
+class _Label:
+    def __init__(self, column_name):
+        self.column_name = column_name
+
+
 def template_dataset() -> tablib.Dataset:
     """The empty import template: the header row only."""
     return tablib.Dataset(headers=list(COLUMNS))
+
+
+# --- Organizations, by full path ---------------------------------------------------------------
+
+ORGANIZATION_COLUMNS = (
+    "上级组织",
+    "名称",
+    "类型",
+    "组建形式",
+    "所属街道",
+    "所属平台企业",
+    "服务群体",
+    "成立日期",
+    "书记",
+)
+
+
+class OrganizationResource(resources.ModelResource):
+    """Organizations keyed by full path (上级组织 + 名称). New rows are placed in the tree by
+    `organization_create` (the kind rule applies), after their parent, which may be an earlier
+    row of the same file; existing rows update their details but never their kind or place
+    (move a node in the admin's tree). Any error row means nothing is written."""
+
+    name = fields.Field(attribute="name", column_name="名称")
+
+    class Meta:
+        model = Organization
+        fields = ("name",)
+        import_id_fields = ("name",)
+        use_transactions = True
+        skip_diff = True
+        report_skipped = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        organizations = list(
+            Organization.objects.select_related("street", "enterprise").order_by("path")
+        )
+        self.by_full_path: dict[str, Organization] = {}
+        full = {}
+        step = Organization.steplen
+        by_path = {o.path: o for o in organizations}
+        for organization in organizations:
+            parent = by_path.get(organization.path[:-step])
+            full[organization.pk] = (
+                full[parent.pk] + PATH_SEPARATOR if parent is not None else ""
+            ) + organization.name
+            organization.parent_full_path = full[parent.pk] if parent is not None else ""
+            self.by_full_path[full[organization.pk]] = organization
+        streets = {s.name: s for s in Street.objects.all()}
+        for street in list(streets.values()):
+            streets.setdefault(street.name.removesuffix("街道"), street)
+        enterprises = {}
+        for enterprise in Enterprise.objects.all():
+            enterprises.setdefault(enterprise.short_name, enterprise)
+            enterprises[enterprise.name] = enterprise
+        from branches.models import OrganizationForm, OrganizationKind
+
+        self.widgets = {
+            "类型": ("kind", ChoiceLabelWidget(OrganizationKind, _("组织类型"))),
+            "组建形式": ("form", ChoiceLabelWidget(OrganizationForm, _("组建形式"), False)),
+            "所属街道": ("street", LookupWidget(streets, _("街道"))),
+            "所属平台企业": ("enterprise", LookupWidget(enterprises, _("平台企业"))),
+            "服务群体": ("group_served", ChoiceLabelWidget(OccupationGroup, _("服务群体"), False)),
+            "成立日期": ("founded_on", ChineseDateWidget()),
+            "书记": ("secretary_name", widgets.CharWidget()),
+        }
+        self.row_report = []
+
+    def _full_path(self, row):
+        parent = re.sub(r"\s*/\s*", PATH_SEPARATOR, _cell_text(row.get("上级组织")))
+        name = _cell_text(row.get("名称"))
+        return parent, (parent + PATH_SEPARATOR if parent else "") + name
+
+    def before_import(self, dataset, **kwargs):
+        missing = [c for c in ORGANIZATION_COLUMNS if c not in (dataset.headers or [])]
+        if missing:
+            raise ValidationError(
+                gettext("表头缺少以下列：%(columns)s。请使用导入模板。")
+                % {"columns": "、".join(missing)}
+            )
+
+    def get_instance(self, instance_loader, row):
+        return self.by_full_path.get(self._full_path(row)[1])
+
+    def init_instance(self, row=None):
+        return Organization()
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        parent_path, _full = self._full_path(row)
+        name = _cell_text(row.get("名称"))
+        if not name:
+            errors["name"] = ValidationError(gettext("名称不能为空。"))
+        instance.name = name
+        instance.original_kind = instance.kind if instance.pk else None
+        for column, (attribute, widget) in self.widgets.items():
+            try:
+                value = widget.clean(row.get(column), row=row)
+            except ValueError as error:
+                errors[attribute] = ValidationError(str(error))
+                continue
+            if value is None and attribute in ("founded_on", "street", "enterprise"):
+                setattr(instance, attribute, None)
+            else:
+                setattr(instance, attribute, value if value is not None else "")
+        if not instance.form:
+            instance.form = "standard"
+        if instance.pk is None:
+            instance.parent = self.by_full_path.get(parent_path) if parent_path else None
+            if parent_path and instance.parent is None:
+                errors["parent"] = ValidationError(
+                    gettext("找不到上级组织“%(value)s”：上级组织须已存在或在文件中排在前面。")
+                    % {"value": parent_path}
+                )
+            elif instance.parent is not None and not instance.parent.may_parent(instance.kind):
+                errors["kind"] = ValidationError(
+                    gettext("%(parent)s下不能设立%(kind)s。")
+                    % {
+                        "parent": instance.parent.name,
+                        "kind": dict(self.widgets["类型"][1].choices.choices).get(
+                            instance.kind, instance.kind
+                        ),
+                    }
+                )
+        elif instance.original_kind != instance.kind:
+            errors["kind"] = ValidationError(gettext("不能通过导入修改已有组织的类型。"))
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+    def do_instance_save(self, instance, is_create):
+        from branches.actions import organization_create
+
+        if not is_create:
+            instance.save()
+            return
+        created = organization_create(
+            parent=instance.parent,
+            name=instance.name,
+            kind=instance.kind,
+            form=instance.form,
+            street=instance.street,
+            enterprise=instance.enterprise,
+            group_served=instance.group_served,
+            founded_on=instance.founded_on,
+            secretary_name=instance.secretary_name,
+        )
+        instance.pk, instance.path, instance.depth = created.pk, created.path, created.depth
+        prefix = instance.parent and self._path_of(instance.parent)
+        self.by_full_path[(prefix + PATH_SEPARATOR if prefix else "") + instance.name] = created
+
+    def _path_of(self, organization):
+        for path, candidate in self.by_full_path.items():
+            if candidate.pk == organization.pk:
+                return path
+        return ""
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        labels = {a: _Label(c) for c, (a, _w) in self.widgets.items()}
+        labels["name"], labels["parent"] = _Label("名称"), _Label("上级组织")
+        self.row_report.append(_report(kwargs["row_number"], row, row_result, labels))
+        self.row_report[-1]["name"] = self._full_path(row)[1]
+        self.row_report[-1]["phone"] = ""
+        return row_result
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return False
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        self.row_report = []
+        result = super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+        result.row_report = self.row_report
+        result.failed = result.has_errors() or result.has_validation_errors()
+        return result
+
+    def get_export_headers(self, selected_fields=None):
+        return list(ORGANIZATION_COLUMNS)
+
+    def export(self, queryset=None, **kwargs):
+        dataset = tablib.Dataset(headers=list(ORGANIZATION_COLUMNS))
+        pks = set(queryset.values_list("pk", flat=True)) if queryset is not None else None
+        for organization in self.by_full_path.values():
+            if pks is not None and organization.pk not in pks:
+                continue
+            dataset.append(
+                [
+                    escape_formula(value)
+                    for value in (
+                        organization.parent_full_path,
+                        organization.name,
+                        self.widgets["类型"][1].render(organization.kind),
+                        self.widgets["组建形式"][1].render(organization.form),
+                        organization.street.name if organization.street else "",
+                        organization.enterprise.name if organization.enterprise else "",
+                        self.widgets["服务群体"][1].render(organization.group_served),
+                        organization.founded_on.isoformat() if organization.founded_on else "",
+                        organization.secretary_name,
+                    )
+                ]
+            )
+        return dataset
