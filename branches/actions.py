@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _
 from branches.models import (
     LIFECYCLE,
     WITHOUT_ORGANIZATION,
+    ContactVisit,
+    Enterprise,
     ImportOutcome,
     Member,
     MemberStatusChange,
     Organization,
     OrganizationKind,
+    OrganizerAssignment,
     Pairing,
     PoliticalStatus,
     RosterImport,
@@ -340,3 +343,49 @@ def roster_import_record(*, by, file_name: str, sha256: str, result, dry_run: bo
         error_rows=totals[RowResult.IMPORT_TYPE_INVALID] + totals[RowResult.IMPORT_TYPE_ERROR],
         outcome=outcome,
     )
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    by,
+    visited_on: datetime.date,
+    notes: str,
+    enterprise: Enterprise | None = None,
+    member: Member | None = None,
+    follow_up: str = "",
+    follow_up_due: datetime.date | None = None,
+) -> ContactVisit:
+    """Log a contact visit by `by` to exactly one target (an enterprise or a member). The
+    visit's street is the member's, else the worker's first street assignment. Raises
+    ValidationError on bad input (no or two targets, a future date, a due date without a
+    follow-up)."""
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("日期不能晚于今天。")}, code="future")
+    if (enterprise is None) == (member is None):
+        raise ValidationError(_("请选择一个走访对象：企业或人员。"), code="one_target")
+    if follow_up_due is not None and not follow_up.strip():
+        raise ValidationError(
+            {"follow_up": _("填写了办理期限，请同时写明后续事项。")}, code="due_without_follow_up"
+        )
+    street = member.street if member is not None else None
+    if street is None:
+        assignment = (
+            OrganizerAssignment.objects.filter(user=by, street__isnull=False)
+            .select_related("street")
+            .first()
+        )
+        street = assignment.street if assignment else None
+    visit = ContactVisit(
+        worker=by,
+        visited_on=visited_on,
+        enterprise=enterprise,
+        member=member,
+        street=street,
+        notes=notes.strip(),
+        follow_up=follow_up.strip(),
+        follow_up_due=follow_up_due,
+    )
+    visit.full_clean()
+    visit.save()
+    return visit

@@ -8,7 +8,9 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from branches.models import (
+    ContactVisit,
     Enterprise,
+    Instructor,
     Member,
     MemberStatusChange,
     Organization,
@@ -214,3 +216,22 @@ class RosterImportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Instructor)
+class InstructorAdmin(admin.ModelAdmin):
+    list_display = ["name", "since", "is_active"]
+    list_filter = ["is_active", "enterprises"]
+    search_fields = ["name"]
+    filter_horizontal = ["enterprises"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ContactVisit)
+class ContactVisitAdmin(admin.ModelAdmin):
+    list_display = ["visited_on", "worker", "enterprise", "member", "street", "follow_up_due"]
+    list_filter = ["street", "follow_up_done"]
+    search_fields = ["notes", "enterprise__name", "member__name", "worker__username"]
+    list_select_related = ["worker", "enterprise", "member", "street"]
+    autocomplete_fields = ["worker", "enterprise", "member", "street"]
+    date_hierarchy = "visited_on"

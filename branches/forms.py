@@ -231,3 +231,51 @@ class TransferDecisionForm(forms.Form):
         if data.get("decision") == "refuse" and not data.get("note", "").strip():
             self.add_error("note", _("拒绝时必须填写原因。"))
         return data
+
+
+class VisitForm(forms.Form):
+    """A contact visit: an enterprise, or a member found by phone within the worker's scope."""
+
+    target = forms.ChoiceField(
+        label=_("走访对象"),
+        choices=[("enterprise", _("平台企业")), ("member", _("人员"))],
+        widget=forms.RadioSelect,
+        initial="enterprise",
+    )
+    enterprise = forms.ModelChoiceField(
+        label=_("平台企业"), queryset=Enterprise.objects.all(), required=False
+    )
+    member_phone = forms.CharField(
+        label=_("人员手机号"),
+        required=False,
+        max_length=30,
+        help_text=_("走访人员时填写；须是您范围内的人员。"),
+    )
+    visited_on = forms.DateField(label=_("走访日期"), widget=DateInput())
+    notes = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up = forms.CharField(
+        label=_("后续事项"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    follow_up_due = forms.DateField(label=_("办理期限"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        data = super().clean()
+        data["member"] = None
+        if data.get("target") == "member":
+            data["enterprise"] = None
+            try:
+                phone = normalize_phone(data.get("member_phone", ""))
+            except forms.ValidationError as error:
+                self.add_error("member_phone", error)
+                return data
+            member = Member.objects.visible_to(self.user).filter(phone=phone).first()
+            if member is None:
+                self.add_error("member_phone", _("您的范围内没有这个手机号的人员。"))
+            data["member"] = member
+        elif data.get("target") == "enterprise" and data.get("enterprise") is None:
+            self.add_error("enterprise", _("请选择走访的企业。"))
+        return data

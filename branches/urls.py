@@ -17,5 +17,8 @@ urlpatterns = [
     path("members/<int:pk>/correction/", views.member_status_correct, name="member-status-correct"),
     path("members/<int:pk>/transfer/", views.transfer_create, name="transfer-create"),
     path("transfers/", views.transfer_list, name="transfer-list"),
+    path("visits/", views.visit_list, name="visit-list"),
+    path("visits/new/", views.visit_create, name="visit-create"),
+    path("visits/coverage/", views.visit_coverage, name="visit-coverage"),
     path("transfers/<int:pk>/decide/", views.transfer_decide, name="transfer-decide"),
 ]

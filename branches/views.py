@@ -1,8 +1,10 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,8 +20,12 @@ from branches.forms import (
     StatusStepForm,
     TransferDecisionForm,
     TransferRequestForm,
+    VisitForm,
 )
 from branches.models import (
+    ContactVisit,
+    Enterprise,
+    Instructor,
     Member,
     Organization,
     OrganizationKind,
@@ -28,7 +34,7 @@ from branches.models import (
     Transfer,
 )
 from branches.resources import MemberResource, RosterCSV, RosterXLSX, template_dataset
-from branches.roles import manages_people
+from branches.roles import logs_visits, manages_people
 from branches.tree import nest
 
 ROSTER_PAGE_SIZE = 50
@@ -360,3 +366,76 @@ def transfer_decide(request, pk):
         for message in error.messages:
             messages.error(request, message)
     return redirect("branches:transfer-list")
+
+
+# --- Contact visits -----------------------------------------------------------------------------
+
+COVERAGE_DAYS = 90
+
+
+def _visitor_or_403(user):
+    if not logs_visits(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def visit_list(request):
+    """The visits the user logged (district staff: everyone's), newest first, 50 a page."""
+    _visitor_or_403(request.user)
+    visits = (
+        ContactVisit.objects.visible_to(request.user)
+        .select_related("worker", "enterprise", "member", "street")
+        .order_by("-visited_on", "-pk")
+    )
+    page = Paginator(visits, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "branches/visit_list.html",
+        {"page": page, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_create(request):
+    _visitor_or_403(request.user)
+    form = VisitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.visit_create(
+                by=request.user,
+                visited_on=data["visited_on"],
+                notes=data["notes"],
+                enterprise=data["enterprise"],
+                member=data["member"],
+                follow_up=data["follow_up"],
+                follow_up_due=data["follow_up_due"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已记录走访。"))
+            return redirect("branches:visit-list")
+    return render(request, "branches/visit_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def visit_coverage(request):
+    """Enterprises not visited by anyone in the last 90 days (never visited first), with their
+    instructors. Two queries, whatever the number of enterprises and visits."""
+    if not (logs_visits(request.user) or manages_people(request.user)):
+        raise PermissionDenied
+    since = timezone.localdate() - datetime.timedelta(days=COVERAGE_DAYS)
+    enterprises = (
+        Enterprise.objects.annotate(last_visit=Max("visits__visited_on"))
+        .filter(Q(last_visit__isnull=True) | Q(last_visit__lt=since))
+        .prefetch_related(
+            Prefetch("instructors", queryset=Instructor.objects.filter(is_active=True))
+        )
+        .order_by(F("last_visit").asc(nulls_first=True), "name")
+    )
+    context = {"enterprises": enterprises, "since": since, "days": COVERAGE_DAYS}
+    return render(request, "branches/visit_coverage.html", context)

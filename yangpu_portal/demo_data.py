@@ -577,3 +577,23 @@ HISTORIES = (
 # A pending transfer: the first history member asks to move to his street's joint branch; the
 # `wujiaochang` login receives it.
 PENDING_TRANSFER = (demo_phone(901), joint_branch(_street("wujiaochang")), "工作站点调整到五角场。")
+
+# --- Instructors and contact visits ------------------------------------------------------------
+
+INSTRUCTORS = (
+    ("孙建华", (MEITUAN, DADA), date(2024, 3, 1)),
+    ("吴丽萍", (BILIBILI,), date(2024, 9, 1)),
+)
+
+# Logged by the `district` login (only with --with-demo-users): (days ago, enterprise, notes,
+# follow-up, due in days or None). 哔哩哔哩 is left unvisited, so the coverage view shows it.
+VISITS = (
+    (
+        12,
+        MEITUAN,
+        "走访美团站点负责人，了解骑手午间休息需求。",
+        "协调五角场HUI新屋延长午间开放",
+        14,
+    ),
+    (130, DADA, "与达达党支部书记座谈，梳理流动党员名单。", "", None),
+)

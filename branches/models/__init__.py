@@ -31,17 +31,21 @@ from branches.models.lifecycle import (
     TransferStatus,
 )
 from branches.models.pairings import Pairing, PairingQuerySet
+from branches.models.visits import ContactVisit, ContactVisitQuerySet, Instructor
 
 __all__ = [
     "ALLOWED_CHILD_KINDS",
     "ATTACHMENT_EXTENSIONS",
     "LIFECYCLE",
     "WITHOUT_ORGANIZATION",
+    "ContactVisit",
+    "ContactVisitQuerySet",
     "Enterprise",
     "EnterpriseQuerySet",
     "EnterpriseSector",
     "Gender",
     "ImportOutcome",
+    "Instructor",
     "Member",
     "MemberQuerySet",
     "MemberStatusChange",

@@ -6,7 +6,14 @@ import io
 import pytest
 from django.core.management import call_command
 
-from branches.models import MemberStatusChange, Pairing, Transfer, TransferStatus
+from branches.models import (
+    ContactVisit,
+    Instructor,
+    MemberStatusChange,
+    Pairing,
+    Transfer,
+    TransferStatus,
+)
 
 
 @pytest.mark.django_db
@@ -18,3 +25,12 @@ def test_demo_has_histories_a_correction_a_pending_transfer_and_pairings():
     assert transfer.status == TransferStatus.PENDING
     assert transfer.to_organization.street.slug == "wujiaochang"
     assert Pairing.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_demo_visits_leave_an_enterprise_uncovered(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--with-demo-users", stdout=io.StringIO())
+    call_command("seed_demo", "--with-demo-users", stdout=io.StringIO())
+    assert ContactVisit.objects.count() == 2
+    assert Instructor.objects.count() == 2

@@ -30,9 +30,12 @@ from branches.actions import (
     organization_create,
     pairing_create,
     transfer_request,
+    visit_create,
 )
 from branches.models import (
+    ContactVisit,
     Enterprise,
+    Instructor,
     Member,
     Organization,
     OrganizationKind,
@@ -139,6 +142,7 @@ class Seeder:
         self._seed_stations()
         self._seed_pairings()
         self._seed_histories()
+        self._seed_instructors()
 
     def _seed_streets(self) -> None:
         for order, spec in enumerate(demo.STREETS, start=1):
@@ -304,6 +308,17 @@ class Seeder:
             )
         self._tally("transfers", not exists)
 
+    def _seed_instructors(self) -> None:
+        for name, enterprise_names, since in demo.INSTRUCTORS:
+            instructor = Instructor.objects.filter(name=name).first()
+            created = instructor is None
+            if created:
+                instructor = Instructor(name=name, since=since)
+                instructor.full_clean()
+                instructor.save()
+                instructor.enterprises.add(*(self.enterprises[n] for n in enterprise_names))
+            self._tally("instructors", created)
+
     # --- Drawing members ------------------------------------------------------------------------
 
     def _person_name(self, *, male: bool) -> str:
@@ -396,6 +411,25 @@ class Seeder:
         self._tally("station staff", not exists)
 
         self._demo_rider(users["rider"])
+        self._demo_visits(users["district"])
+
+    def _demo_visits(self, user) -> None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        for days_ago, enterprise_name, notes, follow_up, due_in in demo.VISITS:
+            enterprise = self.enterprises[enterprise_name]
+            exists = ContactVisit.objects.filter(enterprise=enterprise, notes=notes).exists()
+            if not exists:
+                visit_create(
+                    by=user,
+                    visited_on=today - timedelta(days=days_ago),
+                    notes=notes,
+                    enterprise=enterprise,
+                    follow_up=follow_up,
+                    follow_up_due=today + timedelta(days=due_in) if due_in else None,
+                )
+            self._tally("visits", not exists)
 
     def _demo_user(self, spec: demo.DemoUser, password: str):
         user_model = get_user_model()
