@@ -546,9 +546,6 @@ class MemberResource(resources.ModelResource):
 
     # --- Export ---------------------------------------------------------------------------------
 
-    def get_export_headers(self, selected_fields=None):
-        return list(COLUMNS)
-
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))
 

@@ -276,3 +276,19 @@ def test_export_reimports_unchanged(street_a, rider_branch, enterprise):
         kinds = {row["name"]: row["kind"] for row in result.row_report}
         # The escaped formula comes back with its apostrophe: a change, by design.
         assert kinds == {"张三": "unchanged", "'=SUM(1)": "update"}
+
+
+FIELDS = MemberResource.Meta.fields
+
+
+@pytest.mark.django_db
+def test_admin_export_uses_the_template_columns(client, district_admin, street_a, rider_branch):
+    make_member(street=street_a, name="张三", organization=rider_branch)
+    client.force_login(district_admin)
+    response = client.post(
+        reverse("admin:branches_member_export"),
+        {"format": 0, "resource": 0, **{f"memberresource_{f}": "on" for f in FIELDS}},
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0] == COLUMNS and rows[1][0] == "张三"
