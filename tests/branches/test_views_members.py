@@ -1,5 +1,7 @@
 """Member page, create and edit forms, lifecycle and transfer pages, by persona."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -98,6 +100,17 @@ class TestMemberPage:
         html = client.get(url("member-detail", worker)).content.decode()
         assert "2025-03-01" in html and "群众 → 入党申请人" in html and "递交申请书" in html
         assert "wujiaochang" in html and "查看附件" in html
+
+    def test_a_step_without_a_recorder_still_renders(self, client, street_organizer, worker):
+        # Demo data and deleted accounts leave `recorded_by` empty.
+        from branches.actions import member_advance_status
+
+        member_advance_status(
+            member=worker, to_status="applicant", on=datetime.date(2025, 1, 2), by=None
+        )
+        client.force_login(street_organizer)
+        html = client.get(url("member-detail", worker)).content.decode()
+        assert "2025-01-02" in html and "记录人" not in html
 
     def test_bad_step_input_is_a_message_not_a_write(self, client, street_organizer, worker):
         client.force_login(street_organizer)
