@@ -89,6 +89,8 @@ class Command(BaseCommand):
                 seeder.seed()
                 if with_demo_users:
                     seeder.seed_demo_users()
+                # After the logins, so that the demo steps name `district` as their recorder.
+                seeder.seed_histories()
                 if dry_run:
                     transaction.set_rollback(True)
         except ValidationError as exc:
@@ -141,7 +143,6 @@ class Seeder:
         self._seed_members()
         self._seed_stations()
         self._seed_pairings()
-        self._seed_histories()
         self._seed_instructors()
 
     def _seed_streets(self) -> None:
@@ -259,7 +260,7 @@ class Seeder:
                 )
             self._tally("pairings", not exists)
 
-    def _seed_histories(self) -> None:
+    def seed_histories(self) -> None:
         """A few members whose lifecycle steps are recorded, and one pending transfer. A
         member's steps are recorded only when the member is created here."""
         recorder = get_user_model().objects.filter(username="district").first()
