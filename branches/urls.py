@@ -14,6 +14,11 @@ urlpatterns = [
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),
     path("members/<int:pk>/status/", views.member_status_advance, name="member-status-advance"),
+    path(
+        "members/<int:pk>/status/<int:change_pk>/attachment/",
+        views.status_attachment,
+        name="status-attachment",
+    ),
     path("members/<int:pk>/correction/", views.member_status_correct, name="member-status-correct"),
     path("members/<int:pk>/transfer/", views.transfer_create, name="transfer-create"),
     path("transfers/", views.transfer_list, name="transfer-list"),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -204,6 +204,18 @@ def member_detail(request, pk):
     """A member's details, status timeline and transfer history, with the forms to record the
     next step, a correction or a transfer request."""
     return _render_member(request, _member_in_scope(request, pk))
+
+
+@login_required
+@require_GET
+def status_attachment(request, pk, change_pk):
+    """A status step's attachment, streamed from storage to people whose scope covers the
+    member (403 for roles without a roster, 404 outside scope). Party documents are sensitive:
+    they are never served from a public media URL."""
+    member = _member_in_scope(request, pk)
+    change = get_object_or_404(member.status_changes.exclude(attachment=""), pk=change_pk)
+    name = change.attachment.name.rsplit("/", 1)[-1]
+    return FileResponse(change.attachment.open("rb"), as_attachment=True, filename=name)
 
 
 @login_required

@@ -100,6 +100,37 @@ class TestMemberPage:
         html = client.get(url("member-detail", worker)).content.decode()
         assert "2025-03-01" in html and "群众 → 入党申请人" in html and "递交申请书" in html
         assert "wujiaochang" in html and "查看附件" in html
+        change = MemberStatusChange.objects.get()
+        download = reverse("branches:status-attachment", args=[worker.pk, change.pk])
+        assert download in html and "/media/" not in html
+        response = client.get(download)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"%PDF-1.4"
+        assert response["Content-Disposition"].startswith("attachment")
+
+    def test_attachment_follows_scope(
+        self, client, street_organizer, outsider, station_staff, worker, settings, tmp_path
+    ):
+        from branches.actions import member_advance_status
+
+        settings.MEDIA_ROOT = tmp_path
+        change = member_advance_status(
+            member=worker,
+            to_status="applicant",
+            on=datetime.date(2025, 1, 2),
+            by=street_organizer,
+            attachment=SimpleUploadedFile("a.pdf", b"%PDF-1.4"),
+        )
+        download = reverse("branches:status-attachment", args=[worker.pk, change.pk])
+        assert client.get(download).status_code == 302  # anonymous
+        client.force_login(outsider)
+        assert client.get(download).status_code == 404
+        client.force_login(station_staff)
+        assert client.get(download).status_code == 403
+        client.force_login(street_organizer)
+        assert client.post(download).status_code == 405
+        other = reverse("branches:status-attachment", args=[worker.pk, change.pk + 1])
+        assert client.get(other).status_code == 404
 
     def test_a_step_without_a_recorder_still_renders(self, client, street_organizer, worker):
         # Demo data and deleted accounts leave `recorded_by` empty.
