@@ -1,11 +1,47 @@
 """Every state change of the branches app. Views, admin, imports and commands call these."""
 
-from django.core.exceptions import ValidationError
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import Member, Organization, OrganizationKind
+from branches.models import (
+    LIFECYCLE,
+    WITHOUT_ORGANIZATION,
+    ContactVisit,
+    Enterprise,
+    ImportOutcome,
+    Member,
+    MemberStatusChange,
+    Organization,
+    OrganizationKind,
+    OrganizerAssignment,
+    Pairing,
+    PoliticalStatus,
+    RosterImport,
+    Transfer,
+    TransferStatus,
+)
 from branches.phones import normalize_phone
+
+# Editable through `member_update`; status and organization change through the lifecycle and
+# transfer actions only, so that every such change leaves a record.
+MEMBER_EDITABLE_FIELDS = (
+    "name",
+    "gender",
+    "phone",
+    "occupation",
+    "employer",
+    "platform_worker_id",
+    "street",
+    "is_mobile",
+    "joined_party_on",
+    "reported_community",
+    "reported_on",
+    "consent_to_contact",
+)
 
 
 @transaction.atomic
@@ -46,3 +82,310 @@ def member_create(*, by=None, phone: str, **fields) -> Member:
     member.full_clean()
     member.save()
     return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, by, **fields) -> Member:
+    """Change a member's own details (not status or organization: see the lifecycle and
+    transfer actions). Raises ValidationError on bad input; nothing is saved then."""
+    unknown = set(fields) - set(MEMBER_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"member_update cannot change {sorted(unknown)}")
+    if "phone" in fields:
+        fields["phone"] = normalize_phone(fields["phone"])
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    return member
+
+
+def next_statuses(member: Member) -> list[str]:
+    """The statuses `member_advance_status` accepts for `member`: the next lifecycle step
+    (if any) and leaving (unless already left)."""
+    if member.political_status == PoliticalStatus.LEFT:
+        return []
+    position = LIFECYCLE.index(PoliticalStatus(member.political_status))
+    steps = [LIFECYCLE[position + 1]] if position + 1 < len(LIFECYCLE) else []
+    return [*steps, PoliticalStatus.LEFT]
+
+
+def _record_status(
+    *,
+    member: Member,
+    to_status: str,
+    on: datetime.date,
+    by,
+    note: str,
+    attachment,
+    organization: Organization | None,
+    is_correction: bool,
+) -> MemberStatusChange:
+    if on > timezone.localdate():
+        raise ValidationError({"changed_on": _("日期不能晚于今天。")}, code="future")
+    change = MemberStatusChange(
+        member=member,
+        from_status=member.political_status,
+        to_status=to_status,
+        changed_on=on,
+        recorded_by=by,
+        note=note.strip(),
+        is_correction=is_correction,
+    )
+    if attachment:
+        change.attachment = attachment
+    change.full_clean(exclude=["member"])
+    member.political_status = to_status
+    if to_status in WITHOUT_ORGANIZATION:
+        member.organization = None
+    elif organization is not None:
+        member.organization = organization
+    if to_status == PoliticalStatus.PROBATIONARY and member.joined_party_on is None:
+        member.joined_party_on = on
+    member.full_clean()
+    member.save()
+    change.save()
+    return change
+
+
+@transaction.atomic
+def member_advance_status(
+    *,
+    member: Member,
+    to_status: str,
+    on: datetime.date,
+    by,
+    note: str = "",
+    attachment=None,
+    organization: Organization | None = None,
+) -> MemberStatusChange:
+    """Record the member's next lifecycle step (群众 → 入党申请人 → 入党积极分子 → 发展对象 →
+    预备党员 → 正式党员), or leaving (已离开, from any step; clears the organization).
+    `organization` optionally sets the member's organization with the step (an applicant's
+    branch). Raises ValidationError for any other step: going back needs a correction."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if to_status not in next_statuses(member):
+        raise ValidationError(
+            _("不能从“%(from)s”变更为“%(to)s”：只能按顺序前进一步或离开；如需改回，请登记更正。")
+            % {
+                "from": PoliticalStatus(member.political_status).label,
+                "to": PoliticalStatus(to_status).label
+                if to_status in PoliticalStatus.values
+                else to_status,
+            },
+            code="not_forward",
+        )
+    return _record_status(
+        member=member,
+        to_status=to_status,
+        on=on,
+        by=by,
+        note=note,
+        attachment=attachment,
+        organization=organization,
+        is_correction=False,
+    )
+
+
+@transaction.atomic
+def member_correct_status(
+    *,
+    member: Member,
+    to_status: str,
+    on: datetime.date,
+    by,
+    reason: str,
+    attachment=None,
+    organization: Organization | None = None,
+) -> MemberStatusChange:
+    """Record a correction: any status to any other, with a reason (kept in `note`, shown on
+    the timeline, marked as a correction). Raises ValidationError without a reason."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if not reason.strip():
+        raise ValidationError({"note": _("更正必须填写原因。")}, code="reason_required")
+    if to_status == member.political_status:
+        raise ValidationError({"to_status": _("新政治面貌与当前相同。")}, code="unchanged")
+    return _record_status(
+        member=member,
+        to_status=to_status,
+        on=on,
+        by=by,
+        note=reason,
+        attachment=attachment,
+        organization=organization,
+        is_correction=True,
+    )
+
+
+# --- Transfers (组织关系转接) ----------------------------------------------------------------
+
+
+def may_decide_transfer(user, transfer: Transfer) -> bool:
+    """Whether `user` organizes the receiving organization (or is district staff)."""
+    if user.has_perm("branches.change_transfer"):
+        return True
+    return Organization.objects.visible_to(user).filter(pk=transfer.to_organization_id).exists()
+
+
+@transaction.atomic
+def transfer_request(
+    *, member: Member, to_organization: Organization, by, reason: str = ""
+) -> Transfer:
+    """Ask to move `member` to `to_organization`. Raises ValidationError when the member is
+    not in the party lifecycle, already there, or has a pending request."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.political_status in WITHOUT_ORGANIZATION:
+        raise ValidationError(
+            _("%(status)s没有组织关系，无需转接。")
+            % {"status": PoliticalStatus(member.political_status).label},
+            code="no_relation",
+        )
+    if to_organization.kind == OrganizationKind.DISTRICT:
+        raise ValidationError({"to_organization": _("请选择一个基层党组织。")}, code="district")
+    if to_organization.pk == member.organization_id:
+        raise ValidationError(
+            {"to_organization": _("该人员已在这个党组织。")}, code="same_organization"
+        )
+    if Transfer.objects.filter(member=member, status=TransferStatus.PENDING).exists():
+        raise ValidationError(_("该人员已有一条待接收的转接申请。"), code="pending_exists")
+    transfer = Transfer(
+        member=member,
+        from_organization=member.organization,
+        to_organization=to_organization,
+        reason=reason.strip(),
+        requested_by=by,
+    )
+    transfer.full_clean()
+    transfer.save()
+    return transfer
+
+
+def _pending_for_decision(transfer: Transfer, by) -> Transfer:
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.status != TransferStatus.PENDING:
+        raise ValidationError(_("这条转接申请已经处理过了。"), code="decided")
+    if not may_decide_transfer(by, transfer):
+        raise PermissionDenied
+    return transfer
+
+
+@transaction.atomic
+def transfer_accept(*, transfer: Transfer, by, note: str = "") -> Transfer:
+    """The receiving organizer accepts: the member moves to the receiving organization.
+    Raises PermissionDenied for anyone else, ValidationError if already decided."""
+    transfer = _pending_for_decision(transfer, by)
+    member = Member.objects.select_for_update().get(pk=transfer.member_id)
+    member.organization = transfer.to_organization
+    member.full_clean()
+    member.save()
+    transfer.status = TransferStatus.ACCEPTED
+    transfer.decided_by = by
+    transfer.decided_at = timezone.now()
+    transfer.decision_note = note.strip()
+    transfer.full_clean()
+    transfer.save()
+    return transfer
+
+
+@transaction.atomic
+def transfer_refuse(*, transfer: Transfer, by, note: str) -> Transfer:
+    """The receiving organizer refuses, with a reason; the member stays."""
+    transfer = _pending_for_decision(transfer, by)
+    if not note.strip():
+        raise ValidationError({"decision_note": _("拒绝时必须填写原因。")}, code="reason")
+    transfer.status = TransferStatus.REFUSED
+    transfer.decided_by = by
+    transfer.decided_at = timezone.now()
+    transfer.decision_note = note.strip()
+    transfer.full_clean()
+    transfer.save()
+    return transfer
+
+
+@transaction.atomic
+def pairing_create(
+    *, organization: Organization, community: str, street, started_on, notes: str = "", by=None
+) -> Pairing:
+    """Pair an enterprise organization with a residential community. Raises ValidationError
+    when the organization has no platform enterprise or the pairing already exists."""
+    pairing = Pairing(
+        organization=organization,
+        community=community.strip(),
+        street=street,
+        started_on=started_on,
+        notes=notes,
+    )
+    pairing.full_clean()
+    pairing.save()
+    return pairing
+
+
+def roster_import_record(*, by, file_name: str, sha256: str, result, dry_run: bool) -> RosterImport:
+    """Record one roster dry run or import (runs after the import's own transaction, so a
+    rolled-back import is still recorded). `result` is django-import-export's Result."""
+    from import_export.results import RowResult
+
+    failed = result.has_errors() or result.has_validation_errors()
+    if dry_run:
+        outcome = ImportOutcome.CHECK_FAILED if failed else ImportOutcome.CHECKED
+    else:
+        outcome = ImportOutcome.ROLLED_BACK if failed else ImportOutcome.IMPORTED
+    totals = result.totals
+    return RosterImport.objects.create(
+        user=by if getattr(by, "pk", None) else None,
+        file_name=file_name[:255],
+        sha256=sha256,
+        dry_run=dry_run,
+        total_rows=result.total_rows,
+        new_rows=totals[RowResult.IMPORT_TYPE_NEW],
+        updated_rows=totals[RowResult.IMPORT_TYPE_UPDATE],
+        unchanged_rows=totals[RowResult.IMPORT_TYPE_SKIP],
+        error_rows=totals[RowResult.IMPORT_TYPE_INVALID] + totals[RowResult.IMPORT_TYPE_ERROR],
+        outcome=outcome,
+    )
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    by,
+    visited_on: datetime.date,
+    notes: str,
+    enterprise: Enterprise | None = None,
+    member: Member | None = None,
+    follow_up: str = "",
+    follow_up_due: datetime.date | None = None,
+) -> ContactVisit:
+    """Log a contact visit by `by` to exactly one target (an enterprise or a member). The
+    visit's street is the member's, else the worker's first street assignment. Raises
+    ValidationError on bad input (no or two targets, a future date, a due date without a
+    follow-up)."""
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("日期不能晚于今天。")}, code="future")
+    if (enterprise is None) == (member is None):
+        raise ValidationError(_("请选择一个走访对象：企业或人员。"), code="one_target")
+    if follow_up_due is not None and not follow_up.strip():
+        raise ValidationError(
+            {"follow_up": _("填写了办理期限，请同时写明后续事项。")}, code="due_without_follow_up"
+        )
+    street = member.street if member is not None else None
+    if street is None:
+        assignment = (
+            OrganizerAssignment.objects.filter(user=by, street__isnull=False)
+            .select_related("street")
+            .first()
+        )
+        street = assignment.street if assignment else None
+    visit = ContactVisit(
+        worker=by,
+        visited_on=visited_on,
+        enterprise=enterprise,
+        member=member,
+        street=street,
+        notes=notes.strip(),
+        follow_up=follow_up.strip(),
+        follow_up_due=follow_up_due,
+    )
+    visit.full_clean()
+    visit.save()
+    return visit

@@ -1,9 +1,26 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from branches.models import Enterprise, Member, Organization, OrganizerAssignment, Street
+from branches.models import (
+    ContactVisit,
+    Enterprise,
+    Instructor,
+    Member,
+    MemberStatusChange,
+    Organization,
+    OrganizerAssignment,
+    Pairing,
+    RosterImport,
+    Street,
+    Transfer,
+)
+from branches.resources import ROSTER_FORMATS, MemberResource, OrganizationResource
 
 
 @admin.register(Street)
@@ -20,7 +37,25 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TreeAdmin):
+class OrganizationAdmin(ImportExportMixin, TreeAdmin):
+    """The tree, with import/export keyed by full path (`OrganizationResource`)."""
+
+    resource_classes = [OrganizationResource]
+    import_formats = ROSTER_FORMATS
+    export_formats = ROSTER_FORMATS
+    import_template_name = "admin/branches/organization/import.html"
+
+    def process_result(self, result, request):
+        if getattr(result, "failed", False):
+            lines = [str(row["line"]) for row in result.row_report if row["kind"] == "error"]
+            messages.error(
+                request,
+                gettext("导入失败，没有写入任何数据。有错误的行：%(lines)s。请修改后重新导入。")
+                % {"lines": "、".join(lines) or "—"},
+            )
+            return HttpResponseRedirect(reverse("admin:branches_organization_import"))
+        return super().process_result(result, request)
+
     # treebeard's form places the node in the tree (parent and position) on save.
     form = movenodeform_factory(
         Organization,
@@ -41,8 +76,64 @@ class OrganizationAdmin(TreeAdmin):
     list_select_related = ["street", "enterprise"]
 
 
+class MemberStatusChangeInline(admin.TabularInline):
+    """The lifecycle is recorded through the portal's actions; the admin only shows it."""
+
+    model = MemberStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_on", "from_status", "to_status", "is_correction", "note", "recorded_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ImportExportMixin, admin.ModelAdmin):
+    """The roster, with import and export of the template's columns (`branches.resources`).
+    Import needs `branches.add_member` (IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"), which
+    only the district admin group holds. Any error row means nothing is written, at the dry
+    run and at the confirm step; every run is recorded as a `RosterImport`."""
+
+    inlines = [MemberStatusChangeInline]
+    resource_classes = [MemberResource]
+    import_formats = ROSTER_FORMATS
+    export_formats = ROSTER_FORMATS
+    import_template_name = "admin/branches/member/import.html"
+
+    def get_import_context_data(self, **kwargs):
+        return {"template_url": reverse("branches:member-template")}
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # Our formats raise ValueError with a plain-language reason; say it, not the class.
+        if isinstance(e, ValueError) and str(e):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error(
+                "import_file",
+                gettext("无法读取这个文件：请确认选择的格式（xlsx 或 csv）与文件一致。"),
+            )
+
+    def process_result(self, result, request):
+        if getattr(result, "failed", False):
+            lines = [str(row["line"]) for row in result.row_report if row["kind"] == "error"]
+            messages.error(
+                request,
+                gettext("导入失败，没有写入任何数据。有错误的行：%(lines)s。请修改后重新导入。")
+                % {"lines": "、".join(lines) or "—"},
+            )
+            return HttpResponseRedirect(reverse("admin:branches_member_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            gettext("导入完成：新增 %(new)s 人，更新 %(update)s 人，未变 %(skip)s 人。")
+            % {"new": totals["new"], "update": totals["update"], "skip": totals["skip"]},
+        )
+
     list_display = [
         "name",
         "masked_phone",
@@ -69,3 +160,78 @@ class OrganizerAssignmentAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "organization__name"]
     list_select_related = ["user", "street", "organization"]
     autocomplete_fields = ["user", "street", "organization"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(admin.ModelAdmin):
+    list_display = ["organization", "community", "street", "started_on"]
+    list_filter = ["street"]
+    search_fields = ["organization__name", "community"]
+    list_select_related = ["organization", "street"]
+    autocomplete_fields = ["organization", "street"]
+    date_hierarchy = "started_on"
+
+
+@admin.register(Transfer)
+class TransferAdmin(admin.ModelAdmin):
+    """Read-only: transfers are requested and decided in the portal (`branches.actions`)."""
+
+    list_display = ["member", "from_organization", "to_organization", "status", "requested_at"]
+    list_filter = ["status"]
+    search_fields = ["member__name", "to_organization__name"]
+    list_select_related = ["member", "from_organization", "to_organization"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    """The import record is written by the import itself and never edited."""
+
+    list_display = [
+        "created_at",
+        "user",
+        "file_name",
+        "dry_run",
+        "outcome",
+        "total_rows",
+        "new_rows",
+        "updated_rows",
+        "unchanged_rows",
+        "error_rows",
+    ]
+    list_filter = ["outcome", "dry_run"]
+    search_fields = ["file_name", "sha256", "user__username"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Instructor)
+class InstructorAdmin(admin.ModelAdmin):
+    list_display = ["name", "since", "is_active"]
+    list_filter = ["is_active", "enterprises"]
+    search_fields = ["name"]
+    filter_horizontal = ["enterprises"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ContactVisit)
+class ContactVisitAdmin(admin.ModelAdmin):
+    list_display = ["visited_on", "worker", "enterprise", "member", "street", "follow_up_due"]
+    list_filter = ["street", "follow_up_done"]
+    search_fields = ["notes", "enterprise__name", "member__name", "worker__username"]
+    list_select_related = ["worker", "enterprise", "member", "street"]
+    autocomplete_fields = ["worker", "enterprise", "member", "street"]
+    date_hierarchy = "visited_on"

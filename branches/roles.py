@@ -29,3 +29,15 @@ def manages_people(user) -> bool:
     if user.has_perm("branches.view_member"):
         return True
     return OrganizerAssignment.objects.filter(user=user).exists()
+
+
+def logs_visits(user) -> bool:
+    """Whether `user` logs contact visits: full-time workers (an assignment with the worker
+    role) and district staff. One query at most, cached permissions aside."""
+    from branches.models import OrganizerAssignment, OrganizerRole
+
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("branches.add_contactvisit"):
+        return True
+    return OrganizerAssignment.objects.filter(user=user, role=OrganizerRole.WORKER).exists()

@@ -18,8 +18,10 @@ from branches.models import (
     OrganizationKind,
     OrganizerAssignment,
     OrganizerRole,
+    Pairing,
     PoliticalStatus,
     Street,
+    Transfer,
 )
 from branches.roles import DISTRICT_ADMIN_GROUP
 from stations.models import Station, StationStaff
@@ -35,6 +37,8 @@ MODELS = [
     Organization,
     Member,
     Station,
+    Pairing,
+    Transfer,
     OrganizerAssignment,
     StationStaff,
     get_user_model(),

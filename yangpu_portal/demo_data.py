@@ -492,3 +492,112 @@ DEMO_RIDER = {
     "reported_on": date(2025, 3, 5),
     "consent_to_contact": True,
 }
+
+# --- Pairings (结对) of enterprise organizations with residential communities --------------------
+
+
+@dataclass(frozen=True)
+class PairingSpec:
+    organization: str
+    street: str  # street slug
+    community: str
+    started_on: date
+    notes: str
+
+
+PAIRINGS = (
+    PairingSpec(
+        RIDER_BRANCH, "daqiao", "眉州居民区", date(2023, 5, 20),
+        "骑手参与社区微治理，居民区提供骑手休憩点。",
+    ),
+    PairingSpec(
+        CREATOR_BRANCH, "wujiaochang", "国权居民区", date(2022, 7, 1),
+        "UP主为社区老人拍摄“红色故事”短视频。",
+    ),
+    PairingSpec(
+        "达疆党支部", "wujiaochang", "政立居民区", date(2024, 3, 5),
+        "共建“爱心接力站”，雨天为骑手提供雨具。",
+    ),
+)  # fmt: skip
+
+# --- Members with a recorded lifecycle, and a pending transfer ----------------------------------
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    status: str
+    on: date
+    note: str
+    correction: bool = False
+
+
+@dataclass(frozen=True)
+class HistorySpec:
+    name: str
+    gender: str
+    phone: str
+    occupation: str
+    employer: str | None
+    street: str  # street slug
+    organization: str  # the branch they apply to and stay in
+    steps: tuple[StepSpec, ...]
+
+
+_P = PoliticalStatus
+HISTORIES = (
+    HistorySpec(
+        "周宇航", "male", demo_phone(901), OccupationGroup.RIDER, MEITUAN, "wujiaochang",
+        RIDER_BRANCH,
+        (
+            StepSpec(_P.APPLICANT, date(2022, 3, 1), "递交入党申请书。"),
+            StepSpec(_P.ACTIVIST, date(2022, 9, 15), "支部委员会确定为入党积极分子。"),
+            StepSpec(_P.CANDIDATE, date(2023, 10, 10), "列为发展对象，政审合格。"),
+            StepSpec(_P.PROBATIONARY, date(2024, 7, 1), "支部大会讨论通过，接收为预备党员。"),
+            StepSpec(_P.FULL, date(2025, 7, 1), "预备期满，按期转为正式党员。"),
+        ),
+    ),
+    HistorySpec(
+        "吴晓雯", "female", demo_phone(902), OccupationGroup.CREATOR, BILIBILI, "wujiaochang",
+        CREATOR_BRANCH,
+        (
+            StepSpec(_P.APPLICANT, date(2024, 4, 20), "递交入党申请书。"),
+            StepSpec(_P.ACTIVIST, date(2024, 11, 5), "支部委员会确定为入党积极分子。"),
+            StepSpec(
+                _P.APPLICANT, date(2024, 11, 20),
+                "积极分子确定时培养期不足，按支部意见更正，待重新讨论。", correction=True,
+            ),
+        ),
+    ),
+    HistorySpec(
+        "郑凯", "male", demo_phone(903), OccupationGroup.COURIER, "顺丰速运", "wujiaochang",
+        MOBILE_BRANCH,
+        (
+            StepSpec(_P.APPLICANT, date(2023, 6, 1), "递交入党申请书。"),
+            StepSpec(_P.ACTIVIST, date(2024, 1, 8), "支部委员会确定为入党积极分子。"),
+        ),
+    ),
+)  # fmt: skip
+
+# A pending transfer: the first history member asks to move to his street's joint branch; the
+# `wujiaochang` login receives it.
+PENDING_TRANSFER = (demo_phone(901), joint_branch(_street("wujiaochang")), "工作站点调整到五角场。")
+
+# --- Instructors and contact visits ------------------------------------------------------------
+
+INSTRUCTORS = (
+    ("孙建华", (MEITUAN, DADA), date(2024, 3, 1)),
+    ("吴丽萍", (BILIBILI,), date(2024, 9, 1)),
+)
+
+# Logged by the `district` login (only with --with-demo-users): (days ago, enterprise, notes,
+# follow-up, due in days or None). 哔哩哔哩 is left unvisited, so the coverage view shows it.
+VISITS = (
+    (
+        12,
+        MEITUAN,
+        "走访美团站点负责人，了解骑手午间休息需求。",
+        "协调五角场HUI新屋延长午间开放",
+        14,
+    ),
+    (130, DADA, "与达达党支部书记座谈，梳理流动党员名单。", "", None),
+)

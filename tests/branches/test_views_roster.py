@@ -78,7 +78,8 @@ class TestRosterScope:
         client.force_login(district_admin)
         for i in range(3):
             make_member(street=street_a, name=f"成员{i}", organization=rider_branch)
-        with django_assert_num_queries(8) as small:
+        # + the organization and enterprise filter options (issue 3)
+        with django_assert_num_queries(10) as small:
             client.get(ROSTER)
         for i in range(40):
             make_member(street=street_a, name=f"新成员{i}", organization=rider_branch)

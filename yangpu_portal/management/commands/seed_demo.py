@@ -26,16 +26,28 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from branches.actions import member_create, organization_create
+from branches.actions import (
+    member_advance_status,
+    member_correct_status,
+    member_create,
+    organization_create,
+    pairing_create,
+    transfer_request,
+    visit_create,
+)
 from branches.models import (
+    ContactVisit,
     Enterprise,
+    Instructor,
     Member,
     Organization,
     OrganizationKind,
     OrganizerAssignment,
     OrganizerRole,
+    Pairing,
     PoliticalStatus,
     Street,
+    Transfer,
 )
 from stations.actions import staff_assign, station_create
 from stations.models import Station, StationStaff
@@ -81,6 +93,8 @@ class Command(BaseCommand):
                 seeder.seed()
                 if with_demo_users:
                     seeder.seed_demo_users()
+                # After the logins, so that the demo steps name `district` as their recorder.
+                seeder.seed_histories()
                 if dry_run:
                     transaction.set_rollback(True)
         except ValidationError as exc:
@@ -136,6 +150,8 @@ class Seeder:
         self._seed_organizations()
         self._seed_members()
         self._seed_stations()
+        self._seed_pairings()
+        self._seed_instructors()
 
     def _seed_streets(self) -> None:
         for order, spec in enumerate(demo.STREETS, start=1):
@@ -235,6 +251,83 @@ class Seeder:
                 )
             self._tally("stations", created)
 
+    def _seed_pairings(self) -> None:
+        for spec in demo.PAIRINGS:
+            organization = self.organizations[spec.organization]
+            street = self.streets[spec.street]
+            exists = Pairing.objects.filter(
+                organization=organization, street=street, community=spec.community
+            ).exists()
+            if not exists:
+                pairing_create(
+                    organization=organization,
+                    community=spec.community,
+                    street=street,
+                    started_on=spec.started_on,
+                    notes=spec.notes,
+                )
+            self._tally("pairings", not exists)
+
+    def seed_histories(self) -> None:
+        """A few members whose lifecycle steps are recorded, and one pending transfer. A
+        member's steps are recorded only when the member is created here."""
+        recorder = get_user_model().objects.filter(username="district").first()
+        for spec in demo.HISTORIES:
+            member = Member.objects.filter(phone=spec.phone).first()
+            created = member is None
+            if created:
+                member = member_create(
+                    name=spec.name,
+                    gender=spec.gender,
+                    phone=spec.phone,
+                    occupation=spec.occupation,
+                    employer=self.enterprises.get(spec.employer),
+                    street=self.streets[spec.street],
+                    consent_to_contact=True,
+                )
+                organization = self.organizations[spec.organization]
+                for step in spec.steps:
+                    if step.correction:
+                        member_correct_status(
+                            member=member,
+                            to_status=step.status,
+                            on=step.on,
+                            by=recorder,
+                            reason=step.note,
+                        )
+                    else:
+                        member_advance_status(
+                            member=member,
+                            to_status=step.status,
+                            on=step.on,
+                            by=recorder,
+                            note=step.note,
+                            organization=organization,
+                        )
+            self._tally("members", created)
+        phone, organization_name, reason = demo.PENDING_TRANSFER
+        member = Member.objects.get(phone=phone)
+        exists = Transfer.objects.filter(member=member).exists()
+        if not exists:
+            transfer_request(
+                member=member,
+                to_organization=self.organizations[organization_name],
+                by=recorder,
+                reason=reason,
+            )
+        self._tally("transfers", not exists)
+
+    def _seed_instructors(self) -> None:
+        for name, enterprise_names, since in demo.INSTRUCTORS:
+            instructor = Instructor.objects.filter(name=name).first()
+            created = instructor is None
+            if created:
+                instructor = Instructor(name=name, since=since)
+                instructor.full_clean()
+                instructor.save()
+                instructor.enterprises.add(*(self.enterprises[n] for n in enterprise_names))
+            self._tally("instructors", created)
+
     # --- Drawing members ------------------------------------------------------------------------
 
     def _person_name(self, *, male: bool) -> str:
@@ -329,6 +422,7 @@ class Seeder:
         self._demo_rider(users["rider"])
         for user in users.values():
             self._demo_totp(user)
+        self._demo_visits(users["district"])
 
     def _demo_totp(self, user) -> None:
         """The roles that require two-factor sign-in get an authenticator with the published
@@ -339,6 +433,22 @@ class Seeder:
         if not exists:
             TOTP.activate(user, demo.DEMO_TOTP_SECRET)
         self._tally("authenticators", not exists)
+
+    def _demo_visits(self, user) -> None:
+        today = timezone.localdate()
+        for days_ago, enterprise_name, notes, follow_up, due_in in demo.VISITS:
+            enterprise = self.enterprises[enterprise_name]
+            exists = ContactVisit.objects.filter(enterprise=enterprise, notes=notes).exists()
+            if not exists:
+                visit_create(
+                    by=user,
+                    visited_on=today - timedelta(days=days_ago),
+                    notes=notes,
+                    enterprise=enterprise,
+                    follow_up=follow_up,
+                    follow_up_due=today + timedelta(days=due_in) if due_in else None,
+                )
+            self._tally("visits", not exists)
 
     def _demo_user(self, spec: demo.DemoUser, password: str):
         user_model = get_user_model()

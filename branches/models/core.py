@@ -2,6 +2,7 @@
 assignments: the people side of the portal. Every other app points here, never the reverse."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -246,6 +247,22 @@ class PoliticalStatus(models.TextChoices):
     CANDIDATE = "candidate", _("发展对象")
     PROBATIONARY = "probationary", _("预备党员")
     FULL = "full", _("正式党员")
+    # Off the roster's active lifecycle: withdrew, left the party, moved away. Terminal except
+    # by a recorded correction.
+    LEFT = "left", _("已离开")
+
+
+# The forward order of the lifecycle; LEFT may follow any step.
+LIFECYCLE = (
+    PoliticalStatus.MASSES,
+    PoliticalStatus.APPLICANT,
+    PoliticalStatus.ACTIVIST,
+    PoliticalStatus.CANDIDATE,
+    PoliticalStatus.PROBATIONARY,
+    PoliticalStatus.FULL,
+)
+# Statuses that belong to no party organization.
+WITHOUT_ORGANIZATION = (PoliticalStatus.MASSES, PoliticalStatus.LEFT)
 
 
 class MemberQuerySet(models.QuerySet):
@@ -303,6 +320,9 @@ class Member(models.Model):
         default=PoliticalStatus.MASSES,
     )
     is_mobile = models.BooleanField(_("流动党员"), default=False)
+    joined_party_on = models.DateField(
+        _("入党日期"), null=True, blank=True, help_text=_("成为预备党员的日期。")
+    )
     reported_community = models.CharField(_("报到社区"), max_length=100, blank=True)
     reported_on = models.DateField(_("报到日期"), null=True, blank=True)
     consent_to_contact = models.BooleanField(_("同意联系"), default=False)
@@ -338,11 +358,11 @@ class Member(models.Model):
                 condition=Q(political_status__in=PoliticalStatus.values),
                 name="member_political_status_valid",
             ),
-            # Non-party workers belong to no party organization.
+            # Non-party workers and people who left belong to no party organization.
             models.CheckConstraint(
-                condition=~Q(political_status=PoliticalStatus.MASSES)
+                condition=~Q(political_status__in=WITHOUT_ORGANIZATION)
                 | Q(organization__isnull=True),
-                name="member_masses_have_no_organization",
+                name="member_outside_party_no_organization",
             ),
         ]
         indexes = [
@@ -352,6 +372,16 @@ class Member(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.political_status in WITHOUT_ORGANIZATION and self.organization_id is not None:
+            raise ValidationError(
+                {
+                    "organization": _("%(status)s不属于任何党组织，请清空所在党组织。")
+                    % {"status": PoliticalStatus(self.political_status).label}
+                },
+                code="no_organization",
+            )
 
     @property
     def masked_phone(self) -> str:

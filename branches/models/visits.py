@@ -1,0 +1,127 @@
+"""Party-building instructors (党建指导员) assigned to enterprises, and the contact visits
+(联系走访) that full-time party-mass workers (专职党群工作者) log.
+
+A visit's target is one of several nullable foreign keys, with a check constraint for exactly
+one. Enterprises and members are targets now. Stations are not: `stations` depends on
+`branches`, so a foreign key from here to a station would reverse the dependency; station
+visits belong in the stations app (see docs/decisions.md). Outlets (网点) do not exist yet."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from branches.models.core import Enterprise, Member, Street
+
+
+class Instructor(models.Model):
+    """A party-building instructor sent to platform enterprises (党建指导员)."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("手机号"), max_length=11, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="instructor",
+    )
+    enterprises = models.ManyToManyField(
+        Enterprise, verbose_name=_("指导的平台企业"), related_name="instructors", blank=True
+    )
+    since = models.DateField(_("起始日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("在岗"), default=True)
+
+    class Meta:
+        verbose_name = _("党建指导员")
+        verbose_name_plural = _("党建指导员")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class ContactVisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """District staff see every visit; anyone else the visits they logged."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("branches.view_contactvisit"):
+            return self
+        return self.filter(worker=user)
+
+
+class ContactVisit(models.Model):
+    """One contact visit: who went, when, to whom (exactly one target), what was said, and
+    an optional follow-up with its due date."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("走访人"),
+        on_delete=models.PROTECT,
+        related_name="contact_visits",
+    )
+    visited_on = models.DateField(_("走访日期"))
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("走访企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("走访人员"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
+    street = models.ForeignKey(
+        Street,
+        verbose_name=_("所在街道"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
+    notes = models.TextField(_("走访情况"))
+    follow_up = models.TextField(_("后续事项"), blank=True)
+    follow_up_due = models.DateField(_("办理期限"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("已办结"), default=False)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = ContactVisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("联系走访")
+        verbose_name_plural = _("联系走访")
+        ordering = ["-visited_on", "-pk"]
+        constraints = [
+            # Exactly one target. A new target kind adds a nullable key and a term here.
+            models.CheckConstraint(
+                condition=(Q(enterprise__isnull=False) & Q(member__isnull=True))
+                | (Q(enterprise__isnull=True) & Q(member__isnull=False)),
+                name="visit_exactly_one_target",
+            ),
+            # A due date belongs to a follow-up.
+            models.CheckConstraint(
+                condition=Q(follow_up_due__isnull=True) | ~Q(follow_up=""),
+                name="visit_due_needs_follow_up",
+            ),
+        ]
+        indexes = [
+            # A worker's list, newest first.
+            models.Index(fields=["worker", "-visited_on"], name="visit_worker_date_idx"),
+            # The coverage view: last visit per enterprise.
+            models.Index(fields=["enterprise", "visited_on"], name="visit_enterprise_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.visited_on} · {self.target}"
+
+    @property
+    def target(self):
+        return self.enterprise or self.member
