@@ -17,7 +17,12 @@ def grant_district_admin(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=DISTRICT_ADMIN)
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="branches"))
+    # Role assignments are the security admin's (separation of duties), never the district's.
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="branches").exclude(
+            content_type__model="organizerassignment"
+        )
+    )
 
 
 def noop(apps, schema_editor):
