@@ -35,8 +35,27 @@ def client_ip(request) -> str | None:
         return request.META.get("REMOTE_ADDR")
 
 
+def plain(value):
+    """The JSON form a value keeps through a database round trip: floats become strings
+    (PostgreSQL's jsonb rewrites 1e16 and -0.0), anything else not JSON becomes a string."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    return repr(value) if isinstance(value, float) else str(value)
+
+
 def canonical(fields: dict) -> bytes:
-    return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return json.dumps(plain(fields), sort_keys=True, ensure_ascii=False).encode()
+
+
+def stored_ip(ip: str | None) -> str | None:
+    """The address as the database will give it back (::ffff:1.2.3.4 stays in that form)."""
+    if not ip:
+        return None
+    return AuditEvent._meta.get_field("client_ip").to_python(ip)
 
 
 def compute_hash(prev_hash: str, fields: dict) -> str:
@@ -83,14 +102,13 @@ def record_event(
     else:
         actor_id = None
     record = AuditEvent(
-        occurred_at=timezone.now(),
         actor_id=actor_id,
         actor_username=actor_username[:150],
-        client_ip=client_ip(request),
+        client_ip=stored_ip(client_ip(request)),
         event=event,
         outcome=outcome,
-        changes=json.loads(canonical(changes or {})),
-        detail=json.loads(canonical(detail or {})),
+        changes=plain(changes or {}),
+        detail=plain(detail or {}),
     )
     if obj is not None:
         record.object_type = obj._meta.label_lower
@@ -100,6 +118,8 @@ def record_event(
     head, _ = ChainHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"last_hash": GENESIS}
     )
+    # Stamped under the lock, so time order and chain (id) order agree.
+    record.occurred_at = timezone.now()
     record.prev_hash = head.last_hash
     record.hash = compute_hash(record.prev_hash, hashed_fields(record))
     record.save()

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from audit.forms import AuditFilterForm
 from audit.models import AuditEvent, Event
@@ -22,7 +23,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
+    """Text a spreadsheet shows as text: no formula, no control characters (which openpyxl
+    refuses, so one odd failed-sign-in name would break every export)."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 

@@ -98,3 +98,25 @@ def test_backup_never_overwrites(street_a, media, tmp_path):
     (tmp_path / "b").mkdir()
     with pytest.raises(CommandError):
         call_command("backup", output=tmp_path / "b")
+
+
+def test_backups_are_readable_by_their_owner_only(street_a, media, tmp_path):
+    call_command("backup", output=tmp_path / "b", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (tmp_path / "b").stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "b").iterdir()} == {0o600}
+
+
+def test_a_manifest_that_skips_a_file_is_refused(street_a, media, tmp_path):
+    import json
+
+    call_command("backup", output=tmp_path / "b", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    del manifest["files"]["media.tar.gz"]
+    (tmp_path / "b" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CommandError, match="exactly"):
+        call_command(
+            "restore",
+            str(tmp_path / "b"),
+            database_url="sqlite:///" + str(tmp_path / "x.db"),
+            media=tmp_path / "m",
+        )

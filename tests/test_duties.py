@@ -11,6 +11,7 @@ from branches.roles import (
     DISTRICT_ADMIN_GROUP,
     SYSTEM_ADMIN_GROUP,
 )
+from tests.conftest import make_user
 from yangpu_portal.duties import violations
 from yangpu_portal.models import User
 
@@ -42,7 +43,9 @@ def test_the_demo_like_setup_has_no_violations(
 
 def test_one_account_holding_two_administrator_roles_fails_the_check(system_admin):
     system_admin.groups.add(Group.objects.get(name=AUDITOR_GROUP))
-    assert len(violations()) == 1
+    assert violations() == [
+        "账户 sysadmin 同时担任了多个三员角色（系统管理员、安全管理员、审计管理员）。"
+    ]
     with pytest.raises(SystemCheckError, match=r"portal\.E001"):
         call_command("check", "--database", "default")
 
@@ -54,14 +57,60 @@ def test_a_superuser_with_a_day_to_day_role_fails_the_check(member):
 
 
 def test_the_security_admin_cannot_give_one_account_two_administrator_roles(
-    client, security_admin, auditor
+    client, security_admin, db
 ):
+    target = make_user("newcomer", is_staff=True)
     system = Group.objects.get(name=SYSTEM_ADMIN_GROUP)
     audit = Group.objects.get(name=AUDITOR_GROUP)
-    response = user_form(client, security_admin, auditor, groups=[system.pk, audit.pk])
+    response = user_form(client, security_admin, target, groups=[system.pk, audit.pk])
     assert response.status_code == 200
     assert "不能由同一账户兼任" in response.content.decode()
-    assert list(auditor.groups.values_list("name", flat=True)) == [AUDITOR_GROUP]
+    assert not target.groups.exists()
+
+
+@pytest.mark.parametrize("target_name", ["auditor", "system_admin", "security_admin"])
+def test_administrator_accounts_are_edited_by_a_superuser_only(
+    target_name, request, client, security_admin, system_admin
+):
+    """One duty cannot take over another's account: no edit, no password reset."""
+    target = request.getfixturevalue(target_name)
+    for editor in (security_admin, system_admin):
+        client.force_login(editor)
+        edit = client.post(f"/admin/yangpu_portal/user/{target.pk}/change/", {"first_name": "x"})
+        assert edit.status_code == 403
+        response = client.post(
+            f"/admin/yangpu_portal/user/{target.pk}/password/",
+            {"password1": "Taken-Over-2026", "password2": "Taken-Over-2026"},
+        )
+        assert response.status_code == 403
+    target.refresh_from_db()
+    assert not target.check_password("Taken-Over-2026")
+
+
+def test_a_superuser_cannot_be_taken_over(client, system_admin, db):
+    root = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(system_admin)
+    response = client.post(
+        f"/admin/yangpu_portal/user/{root.pk}/password/",
+        {"password1": "Taken-Over-2026", "password2": "Taken-Over-2026"},
+    )
+    assert response.status_code == 403
+
+
+def test_only_the_system_admin_sets_passwords(client, security_admin, member):
+    client.force_login(security_admin)
+    response = client.post(
+        f"/admin/yangpu_portal/user/{member.pk}/password/",
+        {"password1": "Taken-Over-2026", "password2": "Taken-Over-2026"},
+    )
+    assert response.status_code == 403
+
+
+def test_permissions_given_directly_across_duties_fail_the_check(security_admin):
+    from django.contrib.auth.models import Permission
+
+    security_admin.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    assert violations() == ["账户 secadmin 的权限跨越了多个三员职责。"]
 
 
 def test_the_security_admin_assigns_roles_but_cannot_edit_the_account(

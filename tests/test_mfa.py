@@ -80,3 +80,26 @@ def test_demo_logins_that_need_it_have_the_published_authenticator(settings):
     out = io.StringIO()
     call_command("demo_totp", stdout=out)
     assert out.getvalue().split()[0] == totp_code(DEMO_TOTP_SECRET)
+
+
+def test_a_new_admin_changes_the_temporary_password_then_sets_up_two_factor(client, db):
+    """The two rules take turns instead of sending each other round in circles."""
+    from django.contrib.auth.models import Group
+
+    user = make_user("freshadmin", is_staff=True, must_change_password=True)
+    user.groups.add(Group.objects.get(name="district admin"))
+    client.post(reverse("account_login"), {"login": "freshadmin", "password": PASSWORD})
+    first = client.get(reverse("home"))
+    assert first["Location"] == reverse("account_change_password")
+    assert client.get(first["Location"]).status_code == 200
+    client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "Own-Bridge-2027", "password2": "Own-Bridge-2027"},
+    )
+    assert client.get(reverse("home"))["Location"] == ACTIVATE
+
+
+def test_superusers_need_two_factor_too(client, db):
+    make_user("root", is_staff=True, is_superuser=True)
+    client.post(reverse("account_login"), {"login": "root", "password": PASSWORD})
+    assert client.get(reverse("home"))["Location"] == ACTIVATE

@@ -240,3 +240,40 @@ class TestPasswordChangeRequired:
             },
         )
         assert User.objects.get(username="newstaff").must_change_password is True
+
+
+@pytest.mark.django_db
+def test_a_password_change_must_change_the_password(client, member):
+    client.force_login(member)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert "新密码不能与当前密码相同" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_lockout_window_is_15_minutes_on_the_database_cache(member):
+    from django.core.cache import cache
+
+    from yangpu_portal import lockout
+
+    lockout.register_failure("rider", "198.51.100.7")
+    key = lockout._key("failures", "rider", "198.51.100.7")
+    table = cache._table if hasattr(cache, "_table") else None
+    if table is None:
+        pytest.skip("not the database cache")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT expires FROM {table} WHERE cache_key = %s", [cache.make_key(key)])  # noqa: S608
+        (expires,) = cursor.fetchone()
+    from django.utils import timezone
+
+    if isinstance(expires, str):
+        from django.utils.dateparse import parse_datetime
+
+        expires = parse_datetime(expires)
+    if timezone.is_naive(expires):
+        expires = timezone.make_aware(expires, timezone.UTC)
+    assert (expires - timezone.now()).total_seconds() > 14 * 60

@@ -3,10 +3,15 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from branches.roles import DISTRICT_ADMIN_GROUP, SECURITY_ADMIN_GROUP
+from branches.roles import (
+    ADMINISTRATOR_GROUPS,
+    DISTRICT_ADMIN_GROUP,
+    SECURITY_ADMIN_GROUP,
+    SYSTEM_ADMIN_GROUP,
+)
 from yangpu_portal.duties import administrator_roles_clash, day_to_day_users
 from yangpu_portal.models import User
 
@@ -52,7 +57,8 @@ POLICY_FIELDS = (
     _("密码策略"),
     {"fields": ["is_active", "must_change_password", "password_changed_at", "last_login"]},
 )
-ROLE_FIELDS = (_("角色与权限"), {"fields": ["is_staff", "groups", "user_permissions"]})
+# Groups only: a permission given to one account directly would escape the role model.
+ROLE_FIELDS = (_("角色与权限"), {"fields": ["is_staff", "groups"]})
 
 
 @admin.register(User)
@@ -68,6 +74,26 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("密码策略"), {"fields": ["must_change_password", "password_changed_at"]}),
     ]
+
+    def has_change_permission(self, request, obj=None):
+        """Nobody but a superuser edits (or resets the password of) a superuser, an
+        administrator-role account, or their own account here: one duty cannot take over
+        another's account. People change their own password through the portal."""
+        if obj is not None and not request.user.is_superuser:
+            if obj.pk == request.user.pk or obj.is_superuser:
+                return False
+            if obj.groups.filter(name__in=ADMINISTRATOR_GROUPS).exists():
+                return False
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting somebody's password is the system admin's duty (and a superuser's)."""
+        if not (
+            request.user.is_superuser
+            or request.user.groups.filter(name=SYSTEM_ADMIN_GROUP).exists()
+        ):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None or request.user.is_superuser:

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,7 +58,9 @@ def create(output: Path, db: dict | None = None, media_root: Path | None = None)
     """Write a backup of `db` (default: the default database) and `media_root` to `output`."""
     db = db or settings.DATABASES["default"]
     media_root = Path(media_root or settings.MEDIA_ROOT)
-    output.mkdir(parents=True, exist_ok=False)
+    # Password hashes, sessions and two-factor secrets are inside: owner-only, always.
+    os.umask(0o077)
+    output.mkdir(parents=True, exist_ok=False, mode=0o700)
     if db["ENGINE"] == "django.db.backends.postgresql":
         dump = output / "database.dump"
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}"], _pg_env(db))
@@ -82,6 +85,8 @@ def create(output: Path, db: dict | None = None, media_root: Path | None = None)
         "files": {path.name: sha256(path) for path in files},
     }
     (output / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    for path in output.iterdir():
+        path.chmod(0o600)
     return output
 
 
@@ -90,6 +95,11 @@ def verify(backup: Path) -> dict:
     if not manifest_path.is_file():
         raise BackupError(f"{backup} has no {MANIFEST}: not a backup directory")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    dump = (
+        "database.dump" if manifest.get("engine", "").endswith("postgresql") else "database.sqlite3"
+    )
+    if set(manifest.get("files", {})) != {dump, "media.tar.gz"}:
+        raise BackupError("the manifest does not list exactly the database and media files")
     for name, digest in manifest["files"].items():
         path = backup / name
         if not path.is_file() or sha256(path) != digest:
@@ -117,37 +127,44 @@ def _pg_connect_kwargs(db: dict) -> dict:
 
 
 def restore(backup: Path, db: dict, media_root: Path) -> None:
-    """Restore `backup` into the empty database `db` and into `media_root`."""
+    """Restore `backup` into the empty database `db` and the empty (or absent) `media_root`.
+    The media is unpacked first, so a damaged archive stops the restore before the database
+    is touched."""
     manifest = verify(backup)
     if manifest["engine"] != db["ENGINE"]:
         raise BackupError(f"the backup is of {manifest['engine']}, the target is {db['ENGINE']}")
-    if db["ENGINE"] == "django.db.backends.postgresql":
-        if not _pg_is_empty(db):
-            raise BackupError(f"database {db['NAME']} is not empty: restore needs an empty one")
-        _run(
-            [
-                "pg_restore",
-                "--no-owner",
-                "--exit-on-error",
-                f"--dbname={db['NAME']}",
-                str(backup / "database.dump"),
-            ],
-            _pg_env(db),
-        )
-    else:
-        target = Path(db["NAME"])
-        if target.exists() and target.stat().st_size > 0:
-            raise BackupError(f"{target} exists: restore needs an empty database")
-        shutil.copyfile(backup / "database.sqlite3", target)
     media_root = Path(media_root)
-    with tarfile.open(backup / "media.tar.gz", "r:gz") as tar:
-        # The "data" filter refuses absolute paths, "..", links out of the tree and devices.
-        members = [m for m in tar.getmembers() if m.name == "media" or m.name.startswith("media/")]
-        media_root.parent.mkdir(parents=True, exist_ok=True)
-        staging = media_root.parent / f".restore-{os.getpid()}"
-        tar.extractall(staging, members=members, filter="data")
-    restored = staging / "media"
-    if restored.is_dir():
-        media_root.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(restored, media_root, dirs_exist_ok=True)
-    shutil.rmtree(staging, ignore_errors=True)
+    if media_root.exists() and any(media_root.iterdir()):
+        raise BackupError(f"{media_root} is not empty: restore needs an empty media directory")
+    media_root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=media_root.parent))
+    try:
+        with tarfile.open(backup / "media.tar.gz", "r:gz") as tar:
+            # The "data" filter refuses absolute paths, "..", links out of the tree, devices.
+            members = [
+                m for m in tar.getmembers() if m.name == "media" or m.name.startswith("media/")
+            ]
+            tar.extractall(staging, members=members, filter="data")
+        if db["ENGINE"] == "django.db.backends.postgresql":
+            if not _pg_is_empty(db):
+                raise BackupError(f"database {db['NAME']} is not empty: restore needs an empty one")
+            _run(
+                [
+                    "pg_restore",
+                    "--no-owner",
+                    "--exit-on-error",
+                    f"--dbname={db['NAME']}",
+                    str(backup / "database.dump"),
+                ],
+                _pg_env(db),
+            )
+        else:
+            target = Path(db["NAME"])
+            if target.exists() and target.stat().st_size > 0:
+                raise BackupError(f"{target} exists: restore needs an empty database")
+            shutil.copyfile(backup / "database.sqlite3", target)
+        restored = staging / "media"
+        if restored.is_dir():
+            shutil.copytree(restored, media_root, dirs_exist_ok=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -7,6 +7,7 @@ proxy depth set by ALLAUTH_TRUSTED_PROXY_COUNT). State lives in Django's cache, 
 database table or Redis, shared by every gunicorn worker and host: never process memory."""
 
 import hashlib
+import time
 
 from django.core.cache import cache
 
@@ -27,13 +28,14 @@ def is_locked(login: str, ip: str | None) -> bool:
 def register_failure(login: str, ip: str | None) -> bool:
     """Count one failure; return True when this failure locks the account."""
     failures_key = _key("failures", login, ip)
-    # The window starts at the first failure: add() sets it only if absent.
-    cache.add(failures_key, 0, timeout=WINDOW_SECONDS)
-    try:
-        failures = cache.incr(failures_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(failures_key, 1, timeout=WINDOW_SECONDS)
-        failures = 1
+    now = time.time()
+    # The window starts at the first failure and every write keeps its end (cache.incr would
+    # reset the expiry to the backend's default on the database cache). Failures landing on
+    # two workers at the same instant may count once: the lock then comes one attempt later.
+    first, failures = cache.get(failures_key) or (now, 0)
+    failures += 1
+    remaining = max(1, int(first + WINDOW_SECONDS - now))
+    cache.set(failures_key, (first, failures), timeout=remaining)
     if failures >= MAX_FAILURES:
         cache.set(_key("locked", login, ip), 1, timeout=LOCK_SECONDS)
         cache.delete(failures_key)

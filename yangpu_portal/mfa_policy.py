@@ -1,5 +1,6 @@
-"""Two-factor sign-in (allauth MFA, TOTP) is required for the district admin and the three
-administrator roles (system admin, security admin, auditor) and optional for everyone else.
+"""Two-factor sign-in (allauth MFA, TOTP) is required for the district admin, the three
+administrator roles (system admin, security admin, auditor) and superusers, and optional for
+everyone else.
 
 Someone who needs it and has no authenticator app yet is sent to set one up before anything
 else; they cannot remove it afterwards. The check rides on the one roles query per request."""
@@ -13,13 +14,21 @@ from django.utils.translation import gettext as _
 
 from yangpu_portal.navigation import roles_of
 
+# The password change page is allowed too: a new admin account must first replace its
+# temporary password (password_policy), then set up two-factor sign-in.
 ALLOWED_URL_NAMES = (
     "mfa_activate_totp",
     "account_reauthenticate",
+    "account_change_password",
     "account_logout",
     "set_language",
 )
 ALLOWED_PREFIXES = ("/static/", "/media/", "/healthz", "/accounts/2fa/")
+
+
+def needs_two_factor(user) -> bool:
+    """District admin, the administrator roles, and any superuser (break-glass accounts)."""
+    return user.is_superuser or roles_of(user).needs_two_factor
 
 
 class MFARequiredMiddleware:
@@ -31,7 +40,7 @@ class MFARequiredMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not self._allowed(request.path):
             roles = roles_of(user)
-            if roles.needs_two_factor and not roles.has_totp:
+            if needs_two_factor(user) and not roles.has_totp:
                 messages.warning(request, _("您的角色需要两步验证：请先用身份验证器应用完成绑定。"))
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
@@ -45,5 +54,5 @@ class MFARequiredMiddleware:
 class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         if authenticator.type == Authenticator.Type.TOTP:
-            return not roles_of(authenticator.user).needs_two_factor
+            return not needs_two_factor(authenticator.user)
         return True

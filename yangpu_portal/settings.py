@@ -141,6 +141,7 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "yangpu_portal.accounts.AccountAdapter"  # closes open sign-up
+ACCOUNT_FORMS = {"change_password": "yangpu_portal.forms.ChangePasswordForm"}
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False

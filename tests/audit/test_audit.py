@@ -210,3 +210,42 @@ class TestAuditorPages:
 )
 def test_spreadsheet_formulas_are_escaped(value, expected):
     assert safe_cell(value) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ip", ["::ffff:1.2.3.4", "2001:db8::1", "203.0.113.5"])
+def test_the_chain_verifies_after_a_database_round_trip(ip, member, rf):
+    request = rf.get("/", REMOTE_ADDR=ip)
+    record_event(
+        event=Event.EXPORT,
+        actor=member,
+        request=request,
+        detail={"big": 1e16, "negative_zero": -0.0, "ratio": 1.5e300, "nested": [0.1, {"x": 2}]},
+    )
+    call_command("audit_verify", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_prune_then_verify_after_clock_skew(member, settings):
+    """Records stamped out of order by skewed hosts still prune as a prefix of the chain."""
+    settings.AUDIT_RETENTION_DAYS = 180
+    with mock.patch("audit.record.timezone.now", return_value=timezone.now() - timedelta(days=400)):
+        record_event(event=Event.EXPORT, actor=member)
+    record_event(event=Event.IMPORT, actor=member)
+    with mock.patch("audit.record.timezone.now", return_value=timezone.now() - timedelta(days=300)):
+        record_event(event=Event.LOGIN, actor=member)  # a host whose clock is far behind
+    call_command("audit_prune", stdout=io.StringIO())
+    assert AuditEvent.objects.count() == 2
+    call_command("audit_verify", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_control_characters_do_not_break_the_xlsx_export(client, auditor):
+    record_event(event=Event.LOGIN_FAILED, actor_username="ev\x01il", outcome=Outcome.FAILURE)
+    client.force_login(auditor)
+    response = client.get(reverse("audit:event-export", args=["xlsx"]))
+    assert response.status_code == 200
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    assert any(row[1] == "evil" for row in rows)

@@ -28,8 +28,17 @@ class Command(BaseCommand):
                 f"refusing to prune below the retention period: --days {days} < "
                 f"AUDIT_RETENTION_DAYS {floor}"
             )
-        cutoff = timezone.now() - timedelta(days=days)
+        # An hour's margin: the database's own 180-day floor is measured by its clock.
+        cutoff = timezone.now() - timedelta(days=days, hours=1)
+        # Delete a prefix of the chain (by id), never a gap in its middle: everything before the
+        # first record that is still within retention.
+        first_kept = (
+            AuditEvent.objects.filter(occurred_at__gte=cutoff).order_by("pk").values("pk")[:1]
+        )
+        first_kept_pk = first_kept[0]["pk"] if first_kept else None
         old = AuditEvent.objects.filter(occurred_at__lt=cutoff)
+        if first_kept_pk is not None:
+            old = old.filter(pk__lt=first_kept_pk)
         count = old.count()
         if dry_run or count == 0:
             self.stdout.write(f"{count} audit records older than {days} days; nothing deleted")
@@ -40,5 +49,11 @@ class Command(BaseCommand):
                 # The trigger lets a DELETE through only inside this flag, and only for rows
                 # past its own 180-day floor.
                 cursor.execute("SET LOCAL audit.allow_prune = 'on'")
-            cursor.execute(f"DELETE FROM {table} WHERE occurred_at < %s", [cutoff])  # noqa: S608
+            if first_kept_pk is None:
+                cursor.execute(f"DELETE FROM {table} WHERE occurred_at < %s", [cutoff])  # noqa: S608
+            else:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE occurred_at < %s AND id < %s",  # noqa: S608
+                    [cutoff, first_kept_pk],
+                )
         self.stdout.write(f"deleted {count} audit records older than {days} days")
