@@ -1,8 +1,19 @@
-"""Every state change of the stations app."""
+"""Every state change of the stations app. Views, admin, imports and commands call these."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time
 
 from django.db import transaction
 
-from stations.models import Station, StationStaff
+from stations.models import (
+    OpeningHours,
+    Station,
+    StationAmenity,
+    StationClosure,
+    StationProgram,
+    StationStaff,
+)
 
 
 @transaction.atomic
@@ -19,3 +30,69 @@ def staff_assign(*, station: Station, user, by=None) -> StationStaff:
     """Make `user` staff of `station`; assigning twice changes nothing."""
     staff, _ = StationStaff.objects.get_or_create(station=station, user=user)
     return staff
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One opening shift: `all_day`, or `opens`-`closes` (closes <= opens: ends next day)."""
+
+    weekday: int
+    opens: time | None = None
+    closes: time | None = None
+    all_day: bool = False
+
+
+@transaction.atomic
+def station_hours_set(*, station: Station, shifts: Iterable[Shift], by=None) -> list[OpeningHours]:
+    """Replace the station's weekly opening hours with `shifts` (a weekday without a shift is
+    closed). Raises ValidationError on a malformed shift; then nothing changes. Two queries."""
+    rows = [
+        OpeningHours(
+            station=station,
+            weekday=shift.weekday,
+            all_day=shift.all_day,
+            opens=shift.opens,
+            closes=shift.closes,
+        )
+        for shift in shifts
+    ]
+    for row in rows:
+        # clean() and the field choices cover what the constraints check, without a query.
+        row.full_clean(exclude=["station"], validate_constraints=False)
+    OpeningHours.objects.filter(station=station).delete()
+    return OpeningHours.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def station_features_set(
+    *, station: Station, amenities: Iterable[str], programs: Iterable[str], by=None
+) -> None:
+    """Make the station's amenities and programs exactly these values (unknown values raise
+    ValidationError). Rows not in the new sets are deleted, missing ones inserted."""
+    for model, field, values in (
+        (StationAmenity, "amenity", set(amenities)),
+        (StationProgram, "program", set(programs)),
+    ):
+        rows = [model(station=station, **{field: value}) for value in sorted(values)]
+        for row in rows:
+            row.full_clean(exclude=["station"], validate_constraints=False)
+        model.objects.filter(station=station).exclude(**{f"{field}__in": values}).delete()
+        model.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+@transaction.atomic
+def station_closure_add(*, station: Station, on: date, reason: str = "", by=None) -> StationClosure:
+    """Close the station on the date `on`. Adding the same date again updates the reason."""
+    closure = StationClosure.objects.filter(station=station, date=on).first() or StationClosure(
+        station=station, date=on
+    )
+    closure.reason = reason
+    closure.full_clean(validate_unique=False)
+    closure.save()
+    return closure
+
+
+@transaction.atomic
+def station_closure_remove(*, closure: StationClosure, by=None) -> None:
+    """Open the station again on that date (its weekly hours apply)."""
+    closure.delete()

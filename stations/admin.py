@@ -1,6 +1,16 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from stations.models import Station, StationStaff
+from stations.actions import station_features_set
+from stations.models import (
+    Amenity,
+    OpeningHours,
+    Program,
+    Station,
+    StationClosure,
+    StationStaff,
+)
 
 
 class StationStaffInline(admin.TabularInline):
@@ -9,15 +19,111 @@ class StationStaffInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+    fields = ["weekday", "all_day", "opens", "closes"]
+
+
+class StationClosureInline(admin.TabularInline):
+    model = StationClosure
+    extra = 0
+    fields = ["date", "reason"]
+
+
+STATION_FIELDS = [
+    "name",
+    "brand",
+    "kind",
+    "host_organization",
+    "host_name",
+    "street",
+    "address",
+    "latitude",
+    "longitude",
+    "directions",
+    "phone",
+    "capacity",
+    "description",
+    "photo",
+    "is_active",
+]
+
+
+class StationAdminForm(forms.ModelForm):
+    """Amenities and programs as checkboxes; saved by `station_features_set`."""
+
+    amenity_values = forms.MultipleChoiceField(
+        label=_("设施"),
+        choices=Amenity.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    program_values = forms.MultipleChoiceField(
+        label=_("十大项目"),
+        choices=Program.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Station
+        fields = [*STATION_FIELDS, "amenity_values", "program_values"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["amenity_values"].initial = self.instance.amenities
+            self.fields["program_values"].initial = self.instance.programs
+
+
 @admin.register(Station)
 class StationAdmin(admin.ModelAdmin):
+    form = StationAdminForm
     list_display = ["name", "kind", "street", "address", "is_active"]
     list_filter = ["kind", "is_active", "street"]
     search_fields = ["name", "address", "host_name"]
     list_select_related = ["street"]
     autocomplete_fields = ["street", "host_organization"]
     readonly_fields = ["code", "created_at", "updated_at"]
-    inlines = [StationStaffInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "brand",
+                    "kind",
+                    "host_organization",
+                    "host_name",
+                    "street",
+                    "address",
+                    ("latitude", "longitude"),
+                    "directions",
+                    "phone",
+                    "capacity",
+                    "description",
+                    "photo",
+                    "is_active",
+                ]
+            },
+        ),
+        (_("设施与项目"), {"fields": ["amenity_values", "program_values"]}),
+        (None, {"fields": ["code", "created_at", "updated_at"]}),
+    ]
+    inlines = [OpeningHoursInline, StationClosureInline, StationStaffInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("amenity_rows", "program_rows")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        station_features_set(
+            station=form.instance,
+            amenities=form.cleaned_data["amenity_values"],
+            programs=form.cleaned_data["program_values"],
+            by=request.user,
+        )
 
 
 @admin.register(StationStaff)

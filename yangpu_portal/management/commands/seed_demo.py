@@ -13,7 +13,7 @@ SQLite either way, plus one password hash with --with-demo-users.
 
 import random
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,7 +34,14 @@ from branches.models import (
     PoliticalStatus,
     Street,
 )
-from stations.actions import staff_assign, station_create
+from stations.actions import (
+    Shift,
+    staff_assign,
+    station_closure_add,
+    station_create,
+    station_features_set,
+    station_hours_set,
+)
 from stations.models import Station, StationStaff
 from yangpu_portal import demo_data as demo
 
@@ -226,6 +233,38 @@ class Seeder:
                     description=spec.description,
                 )
             self._tally("stations", created)
+            self._seed_station_details(station, spec)
+
+    def _seed_station_details(self, station: Station, spec: demo.StationSpec) -> None:
+        """Hours, amenities, programs and closures, each only when the station has none."""
+        has_hours = station.hours.exists()
+        if not has_hours:
+            station_hours_set(
+                station=station,
+                shifts=[
+                    Shift(weekday=day, all_day=True)
+                    if opens is None
+                    else Shift(
+                        weekday=day,
+                        opens=time.fromisoformat(opens),
+                        closes=time.fromisoformat(closes),
+                    )
+                    for days, opens, closes in demo.station_shifts(spec)
+                    for day in days
+                ],
+            )
+        self._tally("station hours", not has_hours)
+        has_features = station.amenity_rows.exists() or station.program_rows.exists()
+        if not has_features:
+            station_features_set(
+                station=station,
+                amenities=demo.AMENITIES_BY_KIND[spec.kind],
+                programs=demo.PROGRAMS_BY_KIND[spec.kind],
+            )
+        self._tally("station features", not has_features)
+        if not station.closures.exists():
+            for on, reason in demo.CLOSURES_BY_KIND.get(spec.kind, ()):
+                station_closure_add(station=station, on=on, reason=reason)
 
     # --- Drawing members ------------------------------------------------------------------------
 
