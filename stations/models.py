@@ -114,11 +114,10 @@ class StationQuerySet(models.QuerySet):
         from stations.geo import metres_per_degree
 
         per_lat, per_lng = metres_per_degree(latitude)
+        d_lat = (F("latitude") - latitude) * per_lat
+        d_lng = (F("longitude") - longitude) * per_lng
         return self.annotate(
-            distance=Sqrt(
-                ((F("latitude") - latitude) * per_lat) ** 2
-                + ((F("longitude") - longitude) * per_lng) ** 2
-            )
+            distance=Sqrt(d_lat * d_lat + d_lng * d_lng, output_field=models.FloatField())
         )
 
     def with_features(self):

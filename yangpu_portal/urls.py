@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,3 +14,8 @@ urlpatterns = [
     path("branches/", include("branches.urls")),
     path("stations/", include("stations.urls")),
 ]
+
+# Uploaded files (station photos) from the development server only; in production the storage
+# backend or the reverse proxy serves MEDIA_URL.
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
