@@ -4,15 +4,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stations.models import (
+    CheckIn,
     OpeningHours,
     Station,
     StationAmenity,
     StationClosure,
     StationProgram,
     StationStaff,
+    VisitorCount,
+    station_local_now,
 )
 
 
@@ -96,3 +102,46 @@ def station_closure_add(*, station: Station, on: date, reason: str = "", by=None
 def station_closure_remove(*, closure: StationClosure, by=None) -> None:
     """Open the station again on that date (its weekly hours apply)."""
     closure.delete()
+
+
+@transaction.atomic
+def checkin_record(*, member, station: Station, by, at=None) -> tuple[CheckIn, bool]:
+    """Record that `member` checked in at `station` (default: now). At most one per member,
+    station and Shanghai day: a second call that day writes nothing and returns the existing
+    row with False. Safe under concurrency: the unique constraint decides, and the loser of a
+    race gets the winner's row. Raises ValidationError for an inactive station."""
+    if not station.is_active:
+        raise ValidationError(_("此站点目前不对外开放，无法报到。"), code="inactive")
+    checked_in_at = at or timezone.now()
+    local_date = station_local_now(checked_in_at).date()
+    try:
+        with transaction.atomic():  # a savepoint: the outer transaction survives a duplicate
+            checkin = CheckIn.objects.create(
+                member=member, station=station, checked_in_at=checked_in_at, local_date=local_date
+            )
+    except IntegrityError:
+        existing = CheckIn.objects.get(member=member, station=station, local_date=local_date)
+        return existing, False
+    return checkin, True
+
+
+@transaction.atomic
+def visitor_count_add(*, station: Station, purpose: str, count: int, by, on=None) -> VisitorCount:
+    """Add `count` visitors who did not check in, for `purpose`, on `on` (default: today in
+    Shanghai). Raises ValidationError on an unknown purpose or a count outside 1..500."""
+    entry = VisitorCount(
+        station=station,
+        purpose=purpose,
+        count=count,
+        date=on or station_local_now().date(),
+        recorded_by=by,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def visitor_count_remove(*, entry: VisitorCount, by) -> None:
+    """Take back a mistaken tally entry."""
+    entry.delete()

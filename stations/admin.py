@@ -5,11 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from stations.actions import station_features_set
 from stations.models import (
     Amenity,
+    CheckIn,
     OpeningHours,
     Program,
     Station,
     StationClosure,
     StationStaff,
+    VisitorCount,
 )
 
 
@@ -132,3 +134,32 @@ class StationStaffAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "station__name"]
     list_select_related = ["user", "station"]
     autocomplete_fields = ["user", "station"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    """Check-ins are written by the QR landing page only (`checkin_record`): read here."""
+
+    list_display = ["member", "station", "checked_in_at", "local_date"]
+    list_filter = ["local_date", "station__street"]
+    search_fields = ["member__name", "station__name"]
+    list_select_related = ["member", "station"]
+    date_hierarchy = "local_date"
+    readonly_fields = ["member", "station", "checked_in_at", "local_date"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(VisitorCount)
+class VisitorCountAdmin(admin.ModelAdmin):
+    """Tallies are recorded on the station console (`visitor_count_add`): read here."""
+
+    list_display = ["station", "date", "purpose", "count", "recorded_by", "recorded_at"]
+    list_filter = ["purpose", "date", "station__street"]
+    search_fields = ["station__name"]
+    list_select_related = ["station", "recorded_by"]
+    readonly_fields = ["station", "date", "purpose", "count", "recorded_by", "recorded_at"]
+
+    def has_add_permission(self, request):
+        return False

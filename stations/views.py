@@ -1,18 +1,24 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from branches.models import Member
+from stations.actions import checkin_record
 from stations.forms import StationFilterForm
 from stations.geo import wgs84_to_gcj02
 from stations.maps import tile_source
-from stations.models import Station, StationClosure, station_local_now
+from stations.models import CheckIn, Station, StationClosure, station_local_now
 from stations.navigate import navigate_links
+from stations.qr import qr_svg
 
 PAGE_SIZE = 30
 
@@ -116,3 +122,47 @@ def console(request):
     if not page.object_list:
         raise PermissionDenied
     return render(request, "stations/console.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def checkin(request, code):
+    """The QR landing page (`/s/<code>/`). GET shows the station and, for a signed-in member, a
+    one-tap confirm button or "already checked in today"; only the POST writes, through
+    `checkin_record`. Visitors who are not signed in go to sign in and come back here."""
+    station = get_object_or_404(Station.objects.select_related("street"), code=code)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    member = Member.objects.filter(user=request.user).first()
+    if request.method == "POST" and member is not None:
+        try:
+            record, created = checkin_record(member=member, station=station, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            when = timezone.localtime(record.checked_in_at).strftime("%H:%M")
+            if created:
+                messages.success(
+                    request, _("报到成功！欢迎来到%(station)s。") % {"station": station}
+                )
+            else:
+                messages.info(request, _("您今天已经在本站报到过了（%(time)s）。") % {"time": when})
+        return redirect(request.path)
+    today = station_local_now().date()
+    existing = (
+        CheckIn.objects.filter(member=member, station=station, local_date=today).first()
+        if member
+        else None
+    )
+    context = {"station": station, "member": member, "existing": existing}
+    return render(request, "stations/checkin.html", context, status=200 if member else 403)
+
+
+@login_required
+@require_GET
+def poster(request, pk):
+    """The printable A4 poster of a station: its name, the QR code of its landing page as an
+    inline SVG, short instructions and the landing address as text."""
+    station = get_object_or_404(Station.objects.visible_to(request.user), pk=pk)
+    landing = request.build_absolute_uri(reverse("station-checkin", args=[station.code]))
+    context = {"station": station, "landing": landing, "qr": qr_svg(landing)}
+    return render(request, "stations/poster.html", context)

@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from stations import views as station_views
 from yangpu_portal import views
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("branches/", include("branches.urls")),
     path("stations/", include("stations.urls")),
+    # Printed on station posters: never change this path.
+    path("s/<uuid:code>/", station_views.checkin, name="station-checkin"),
 ]
 
 # Uploaded files (station photos) from the development server only; in production the storage
