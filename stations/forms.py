@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Street
+from stations.actions import Shift
 from stations.geo import parse_point
-from stations.models import Amenity, Program, StationKind
+from stations.models import Amenity, Program, StationKind, VisitorPurpose, Weekday
 
 
 class StationFilterForm(forms.Form):
@@ -63,3 +64,117 @@ class StationFilterForm(forms.Form):
         if near := self.value("near"):
             stations = stations.with_distance_from(*near).order_by("distance", "name")
         return stations
+
+
+class WeekHoursForm(forms.Form):
+    """A station's week on one form: for each weekday "closed", one or two shifts, or 24 hours.
+    A shift whose closing time is earlier than its opening time ends the next morning.
+    `shifts` (after validation) is what `station_hours_set` takes."""
+
+    CLOSED, HOURS, ALL_DAY = "closed", "hours", "all_day"
+    MODES = [(CLOSED, _("不开放")), (HOURS, _("按时段")), (ALL_DAY, _("24小时"))]
+
+    def __init__(self, *args, hours=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        by_day = {}
+        for row in hours:
+            by_day.setdefault(row.weekday, []).append(row)
+        for day in Weekday:
+            rows = by_day.get(day.value, [])
+            mode = (
+                self.ALL_DAY
+                if any(r.all_day for r in rows)
+                else self.HOURS
+                if rows
+                else self.CLOSED
+            )
+            self.fields[f"d{day.value}-mode"] = forms.ChoiceField(
+                label=day.label, choices=self.MODES, initial=mode, widget=forms.RadioSelect
+            )
+            timed = [r for r in rows if not r.all_day]
+            for n in (1, 2):
+                row = timed[n - 1] if len(timed) >= n else None
+                for end in ("opens", "closes"):
+                    self.fields[f"d{day.value}-{end}{n}"] = forms.TimeField(
+                        label=_("开门") if end == "opens" else _("关门"),
+                        required=False,
+                        initial=getattr(row, end) if row else None,
+                        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                    )
+
+    def days(self):
+        """Per weekday, its bound fields, for the template's table."""
+        return [
+            {
+                "label": day.label,
+                "mode": self[f"d{day.value}-mode"],
+                "shifts": [
+                    (self[f"d{day.value}-opens{n}"], self[f"d{day.value}-closes{n}"])
+                    for n in (1, 2)
+                ],
+            }
+            for day in Weekday
+        ]
+
+    def clean(self):
+        data = super().clean()
+        shifts = []
+        for day in Weekday:
+            mode = data.get(f"d{day.value}-mode")
+            if mode == self.ALL_DAY:
+                shifts.append(Shift(weekday=day.value, all_day=True))
+            elif mode == self.HOURS:
+                pairs = [
+                    (data.get(f"d{day.value}-opens{n}"), data.get(f"d{day.value}-closes{n}"))
+                    for n in (1, 2)
+                ]
+                filled = [(opens, closes) for opens, closes in pairs if opens or closes]
+                if not filled:
+                    self.add_error(
+                        f"d{day.value}-opens1",
+                        _("%(day)s：请填写开放时段，或选择不开放。") % {"day": day.label},
+                    )
+                for opens, closes in filled:
+                    if not (opens and closes) or opens == closes:
+                        self.add_error(
+                            f"d{day.value}-opens1",
+                            _("%(day)s：每个时段都要有不同的开门和关门时间。") % {"day": day.label},
+                        )
+                        break
+                    shifts.append(Shift(weekday=day.value, opens=opens, closes=closes))
+        self.shifts = shifts
+        return data
+
+
+class StationFeaturesForm(forms.Form):
+    amenities = forms.MultipleChoiceField(
+        label=_("站点设施"),
+        choices=Amenity.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    programs = forms.MultipleChoiceField(
+        label=_("十大项目"),
+        choices=Program.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ClosureForm(forms.Form):
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("原因"), max_length=100, required=False)
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_date(self):
+        if self.cleaned_data["date"] < self.today:
+            raise forms.ValidationError(_("闭站日期不能早于今天。"))
+        return self.cleaned_data["date"]
+
+
+class VisitorCountForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("来访事由"), choices=VisitorPurpose.choices)
+    count = forms.IntegerField(label=_("人数"), min_value=1, max_value=500, initial=1)

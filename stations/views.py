@@ -4,19 +4,40 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branches.models import Member
-from stations.actions import checkin_record
-from stations.forms import StationFilterForm
+from stations.actions import (
+    checkin_record,
+    station_closure_add,
+    station_closure_remove,
+    station_features_set,
+    station_hours_set,
+    visitor_count_add,
+    visitor_count_remove,
+)
+from stations.forms import (
+    ClosureForm,
+    StationFeaturesForm,
+    StationFilterForm,
+    VisitorCountForm,
+    WeekHoursForm,
+)
 from stations.geo import wgs84_to_gcj02
 from stations.maps import tile_source
-from stations.models import CheckIn, Station, StationClosure, station_local_now
+from stations.models import (
+    CheckIn,
+    Station,
+    StationClosure,
+    VisitorCount,
+    VisitorPurpose,
+    station_local_now,
+)
 from stations.navigate import navigate_links
 from stations.qr import qr_svg
 
@@ -113,15 +134,140 @@ def station_detail(request, pk):
     return render(request, "stations/station_detail.html", context)
 
 
+# --- The station console --------------------------------------------------------------------------
+
+
+def _managed_station(request, pk) -> Station:
+    """A station the user runs or manages (staff, street organizer, district): else 404."""
+    return get_object_or_404(Station.objects.visible_to(request.user), pk=pk)
+
+
 @login_required
 @require_GET
 def console(request):
-    """The station console's start: the stations the user runs or manages. Nobody's: 403."""
-    stations = Station.objects.visible_to(request.user).select_related("street")
+    """The station console's start: the stations the user runs or manages, with today's
+    check-ins. Nobody's: 403. Two queries (count, page)."""
+    today = station_local_now().date()
+    stations = (
+        Station.objects.visible_to(request.user)
+        .select_related("street")
+        .annotate(
+            today_checkins=Count("checkins", filter=Q(checkins__local_date=today), distinct=True)
+        )
+        .order_by("street__sort_order", "name")  # GROUP BY drops Meta.ordering
+    )
     page = Paginator(stations, PAGE_SIZE).get_page(request.GET.get("page"))
     if not page.object_list:
         raise PermissionDenied
     return render(request, "stations/console.html", {"page": page})
+
+
+@login_required
+@require_GET
+def console_station(request, pk):
+    """One station's console: today's check-ins and visitor tally, upcoming closures, and the
+    links to edit hours, amenities and closures and to print the poster. Constant queries."""
+    station = get_object_or_404(
+        Station.objects.visible_to(request.user).with_open_now().select_related("street"), pk=pk
+    )
+    today = station_local_now().date()
+    checkins = CheckIn.objects.filter(station=station, local_date=today).select_related("member")
+    entries = VisitorCount.objects.filter(station=station, date=today).select_related("recorded_by")
+    totals = dict(entries.order_by().values_list("purpose").annotate(total=Sum("count")))
+    context = {
+        "station": station,
+        "today": today,
+        "checkins": checkins,
+        "entries": entries,
+        "tally": [(label, totals.get(value, 0)) for value, label in VisitorPurpose.choices],
+        "visitor_total": sum(totals.values()),
+        "visitor_form": VisitorCountForm(),
+        "closure_form": ClosureForm(today=today),
+        "closures": station.closures.filter(date__gte=today),
+    }
+    return render(request, "stations/console_station.html", context)
+
+
+@login_required
+@require_POST
+def visitor_add(request, pk):
+    station = _managed_station(request, pk)
+    form = VisitorCountForm(request.POST)
+    if form.is_valid():
+        visitor_count_add(station=station, by=request.user, **form.cleaned_data)
+        messages.success(request, _("已记录来访人数。"))
+    else:
+        messages.error(request, _("人数应在 1 到 500 之间，并选择来访事由。"))
+    return redirect("stations:console-station", pk=station.pk)
+
+
+@login_required
+@require_POST
+def visitor_remove(request, pk, entry_pk):
+    """Take back one of today's tally entries (older days are history: 404)."""
+    station = _managed_station(request, pk)
+    entry = get_object_or_404(
+        VisitorCount, pk=entry_pk, station=station, date=station_local_now().date()
+    )
+    visitor_count_remove(entry=entry, by=request.user)
+    messages.success(request, _("已撤销这条来访记录。"))
+    return redirect("stations:console-station", pk=station.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hours_edit(request, pk):
+    station = _managed_station(request, pk)
+    form = WeekHoursForm(request.POST or None, hours=station.hours.all())
+    if request.method == "POST" and form.is_valid():
+        station_hours_set(station=station, shifts=form.shifts, by=request.user)
+        messages.success(request, _("开放时间已更新。"))
+        return redirect("stations:console-station", pk=station.pk)
+    return render(request, "stations/hours_form.html", {"station": station, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def features_edit(request, pk):
+    station = _managed_station(request, pk)
+    initial = {"amenities": station.amenities, "programs": station.programs}
+    form = StationFeaturesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        station_features_set(station=station, by=request.user, **form.cleaned_data)
+        messages.success(request, _("站点设施和项目已更新。"))
+        return redirect("stations:console-station", pk=station.pk)
+    return render(request, "stations/features_form.html", {"station": station, "form": form})
+
+
+@login_required
+@require_POST
+def closure_add(request, pk):
+    station = _managed_station(request, pk)
+    form = ClosureForm(request.POST, today=station_local_now().date())
+    if form.is_valid():
+        station_closure_add(
+            station=station,
+            on=form.cleaned_data["date"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        messages.success(request, _("已添加闭站日期。"))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("stations:console-station", pk=station.pk)
+
+
+@login_required
+@require_POST
+def closure_remove(request, pk, closure_pk):
+    station = _managed_station(request, pk)
+    closure = get_object_or_404(StationClosure, pk=closure_pk, station=station)
+    station_closure_remove(closure=closure, by=request.user)
+    messages.success(request, _("已取消闭站日期。"))
+    return redirect("stations:console-station", pk=station.pk)
+
+
+# --- QR check-in ----------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,7 +308,7 @@ def checkin(request, code):
 def poster(request, pk):
     """The printable A4 poster of a station: its name, the QR code of its landing page as an
     inline SVG, short instructions and the landing address as text."""
-    station = get_object_or_404(Station.objects.visible_to(request.user), pk=pk)
+    station = _managed_station(request, pk)
     landing = request.build_absolute_uri(reverse("station-checkin", args=[station.code]))
     context = {"station": station, "landing": landing, "qr": qr_svg(landing)}
     return render(request, "stations/poster.html", context)

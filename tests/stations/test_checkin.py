@@ -142,7 +142,7 @@ class TestLanding:
 
         # A second scan, the same day: says so and writes nothing.
         html = client.get(landing(station_a)).content.decode()
-        assert "您今天已经在本站报到过了" in html
+        assert "今天已在本站报到" in html and "确认报到" not in html
         html = client.post(landing(station_a), follow=True).content.decode()
         assert "您今天已经在本站报到过了" in html
         assert CheckIn.objects.count() == 1
