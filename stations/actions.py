@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from stations.models import (
     CheckIn,
     OpeningHours,
+    Outlet,
     Station,
     StationAmenity,
     StationClosure,
@@ -145,3 +146,19 @@ def visitor_count_add(*, station: Station, purpose: str, count: int, by, on=None
 def visitor_count_remove(*, entry: VisitorCount, by) -> None:
     """Take back a mistaken tally entry."""
     entry.delete()
+
+
+@transaction.atomic
+def outlet_survey(*, by, outlet: Outlet | None = None, **fields) -> Outlet:
+    """Record a survey of an outlet: a new outlet, or new figures for `outlet`. `surveyed_by`
+    becomes `by`; `surveyed_at` defaults to today in Shanghai. Raises ValidationError (e.g.
+    coordinates outside Shanghai, a duplicate name in the street) and then writes nothing."""
+    outlet = outlet or Outlet()
+    for name, value in fields.items():
+        setattr(outlet, name, value)
+    outlet.surveyed_by = by
+    if not outlet.surveyed_at:
+        outlet.surveyed_at = station_local_now().date()
+    outlet.full_clean()
+    outlet.save()
+    return outlet

@@ -7,6 +7,7 @@ from stations.models import (
     Amenity,
     CheckIn,
     OpeningHours,
+    Outlet,
     Program,
     Station,
     StationClosure,
@@ -163,3 +164,13 @@ class VisitorCountAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "enterprise", "street", "rider_count", "surveyed_at", "surveyed_by"]
+    list_filter = ["street", "enterprise"]
+    search_fields = ["name", "address", "brand"]
+    list_select_related = ["enterprise", "street", "surveyed_by"]
+    autocomplete_fields = ["enterprise", "street", "surveyed_by"]
+    readonly_fields = ["created_at", "updated_at"]

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Street
+from branches.models import Enterprise, Street
 from stations.actions import Shift
 from stations.geo import parse_point
-from stations.models import Amenity, Program, StationKind, VisitorPurpose, Weekday
+from stations.models import Amenity, Outlet, Program, StationKind, VisitorPurpose, Weekday
 
 
 class StationFilterForm(forms.Form):
@@ -178,3 +178,43 @@ class ClosureForm(forms.Form):
 class VisitorCountForm(forms.Form):
     purpose = forms.ChoiceField(label=_("来访事由"), choices=VisitorPurpose.choices)
     count = forms.IntegerField(label=_("人数"), min_value=1, max_value=500, initial=1)
+
+
+class OutletSurveyForm(forms.ModelForm):
+    """A full-time worker's or organizer's survey of an outlet. Street and enterprise choices
+    are limited to the surveyor's scope, so the outlet stays visible to them."""
+
+    class Meta:
+        model = Outlet
+        fields = [
+            "enterprise",
+            "brand",
+            "name",
+            "street",
+            "address",
+            "latitude",
+            "longitude",
+            "rider_count",
+            "surveyed_at",
+            "notes",
+        ]
+        widgets = {
+            "surveyed_at": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
+            "longitude": forms.NumberInput(attrs={"step": "0.000001"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.has_perm("stations.view_outlet"):
+            streets = Street.objects.organized_by(user)
+            enterprises = Enterprise.objects.filter(
+                organizations__organizer_assignments__user=user
+            ).distinct()
+            if streets.exists():
+                self.fields["street"].queryset = streets
+            if enterprises.exists():
+                self.fields["enterprise"].queryset = enterprises
+        # A survey, new or repeated, is dated today unless the surveyor says otherwise.
+        self.initial["surveyed_at"] = today

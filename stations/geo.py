@@ -12,8 +12,18 @@ import math
 _A = 6378245.0
 _EE = 0.00669342162296594323
 
+# Shanghai municipality, generously: (south, north, west, east) in WGS-84 degrees. Imported
+# station and outlet coordinates must fall inside (a swapped latitude/longitude or a GCJ-02 or
+# BD-09 copy from a map app's share link lands far off or, for the latter two, is caught by eye).
+SHANGHAI_BOUNDS = (30.6, 31.9, 120.8, 122.2)
+
 # Mean Earth radius (IUGG), for distances.
 EARTH_RADIUS_M = 6371008.8
+
+
+def in_shanghai(latitude: float, longitude: float) -> bool:
+    south, north, west, east = SHANGHAI_BOUNDS
+    return south <= latitude <= north and west <= longitude <= east
 
 
 def out_of_china(latitude: float, longitude: float) -> bool:

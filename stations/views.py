@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branches.models import Member
+from branches.roles import manages_people
 from stations.actions import (
     checkin_record,
+    outlet_survey,
     station_closure_add,
     station_closure_remove,
     station_features_set,
@@ -23,6 +25,7 @@ from stations.actions import (
 )
 from stations.forms import (
     ClosureForm,
+    OutletSurveyForm,
     StationFeaturesForm,
     StationFilterForm,
     VisitorCountForm,
@@ -32,6 +35,7 @@ from stations.geo import wgs84_to_gcj02
 from stations.maps import tile_source
 from stations.models import (
     CheckIn,
+    Outlet,
     Station,
     StationClosure,
     VisitorCount,
@@ -44,11 +48,32 @@ from stations.qr import qr_svg
 PAGE_SIZE = 30
 
 
-def map_data(stations, *, near=None) -> dict:
+def map_data(stations, *, near=None, outlets=None) -> dict:
     """The map's data island: tile source and markers, in the tiles' coordinate system.
-    `stations` are dicts with pk, name, latitude, longitude and open_now."""
+    `stations` are dicts with pk, name, latitude, longitude and open_now; `outlets` (the
+    organizers' layer, never on a public page) dicts with pk, name, latitude, longitude and
+    rider_count."""
     source = tile_source(settings.STATIONS_MAP_TILES)
     to_display = wgs84_to_gcj02 if source and source.gcj02 else (lambda lat, lng: (lat, lng))
+    data = {"labels": {"open": _("现在开放"), "closed": _("现在不开放"), "you": _("您的位置")}}
+    if outlets is not None:
+        data["labels"] |= {
+            "stations": _("服务站点"),
+            "outlets": _("快递外卖网点"),
+            "riders": _("骑手人数"),
+        }
+        data["outlets"] = []
+        for row in outlets:
+            lat, lng = to_display(row["latitude"], row["longitude"])
+            data["outlets"].append(
+                {
+                    "name": row["name"],
+                    "lat": round(lat, 6),
+                    "lng": round(lng, 6),
+                    "riders": row["rider_count"],
+                    "url": reverse("stations:outlet-edit", args=[row["pk"]]),
+                }
+            )
     markers = []
     for row in stations:
         lat, lng = to_display(row["latitude"], row["longitude"])
@@ -62,10 +87,10 @@ def map_data(stations, *, near=None) -> dict:
             }
         )
     return {
+        **data,
         "tiles": source.client_config(settings.STATIONS_TIANDITU_KEY) if source else None,
         "stations": markers,
         "you": list(to_display(*near)) if near else None,
-        "labels": {"open": _("现在开放"), "closed": _("现在不开放"), "you": _("您的位置")},
     }
 
 
@@ -265,6 +290,62 @@ def closure_remove(request, pk, closure_pk):
     station_closure_remove(closure=closure, by=request.user)
     messages.success(request, _("已取消闭站日期。"))
     return redirect("stations:console-station", pk=station.pk)
+
+
+# --- Outlets (organizers only) ------------------------------------------------------------------
+
+
+def _require_organizer(user) -> None:
+    """Outlets are for district staff, organizers and full-time workers only: else 403."""
+    if not manages_people(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def outlet_list(request):
+    """Outlets in the user's scope with the riders counted there, on a list and a map layer
+    beside the stations. Queries: count, page, rider total, map outlets, map stations."""
+    _require_organizer(request.user)
+    outlets = Outlet.objects.visible_to(request.user)
+    page = Paginator(
+        outlets.select_related("enterprise", "street", "surveyed_by"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "riders": outlets.order_by().aggregate(total=Sum("rider_count"))["total"] or 0,
+        "map_data": map_data(
+            Station.objects.active()
+            .with_open_now()
+            .values("pk", "name", "latitude", "longitude", "open_now"),
+            outlets=outlets.values("pk", "name", "latitude", "longitude", "rider_count"),
+        ),
+    }
+    return render(request, "stations/outlet_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outlet_survey_view(request, pk=None):
+    """Survey a new outlet, or survey an existing one again (404 outside the user's scope)."""
+    _require_organizer(request.user)
+    outlet = get_object_or_404(Outlet.objects.visible_to(request.user), pk=pk) if pk else None
+    form = OutletSurveyForm(
+        request.POST or None,
+        instance=outlet,
+        user=request.user,
+        today=station_local_now().date(),
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            outlet_survey(by=request.user, outlet=outlet, **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("网点调查已保存。"))
+            return redirect("stations:outlet-list")
+    return render(request, "stations/outlet_form.html", {"form": form, "outlet": outlet})
 
 
 # --- QR check-in ----------------------------------------------------------------------------------

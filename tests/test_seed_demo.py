@@ -237,3 +237,12 @@ def test_every_station_has_hours_amenities_and_programs(seeded):
     assert OpeningHours.objects.filter(station__name="殷行骑手驿站", all_day=True).count() == 7
     night = OpeningHours.objects.get(station__name="达达骑士之家", weekday=0, opens="22:00")
     assert night.is_overnight
+
+
+@pytest.mark.django_db
+def test_demo_outlets_lie_in_their_streets(seeded):
+    from stations.models import Outlet
+
+    outlets = list(Outlet.objects.values_list("latitude", "longitude"))
+    assert len(outlets) == 6
+    assert all(SOUTH <= lat <= NORTH and WEST <= lng <= EAST for lat, lng in outlets)

@@ -500,6 +500,48 @@ def station_shifts(spec: StationSpec) -> tuple:
     return HOURS_BY_STATION.get(spec.name, HOURS_BY_KIND[spec.kind])
 
 
+# --- Outlets (快递外卖网点), seen only by organizers -----------------------------------------
+
+
+@dataclass(frozen=True)
+class OutletSpec:
+    name: str
+    enterprise: str  # enterprise name
+    brand: str
+    street: str  # street slug
+    address: str
+    offset: tuple[float, float]  # from the street's centroid, in degrees (no rng: fixed)
+    riders: int
+
+
+OUTLETS = (
+    OutletSpec(
+        "美团外卖国权路站", MEITUAN, "美团外卖", "wujiaochang", "国权路39号",
+        (-0.002, 0.003), 46,
+    ),
+    OutletSpec(
+        "美团外卖长海路站", MEITUAN, "美团外卖", "changhailu", "长海路174号",
+        (0.001, -0.002), 38,
+    ),
+    OutletSpec(
+        "饿了么蜂鸟控江路站", "饿了么", "蜂鸟即配", "kongjianglu", "控江路1029号",
+        (0.002, 0.001), 31,
+    ),
+    OutletSpec(
+        "达达秒送五角场站", DADA, "达达秒送", "wujiaochang", "政通路177号",
+        (0.003, -0.001), 24,
+    ),
+    OutletSpec(
+        "顺丰速运殷行营业部", "顺丰速运", "顺丰", "yinhang", "开鲁路438号",
+        (-0.001, 0.002), 18,
+    ),
+    OutletSpec(
+        "中通快递大桥网点", "中通快递", "中通", "daqiao", "眉州路297号",
+        (0.001, 0.001), 12,
+    ),
+)  # fmt: skip
+
+
 # --- Demo logins --------------------------------------------------------------------------------
 
 

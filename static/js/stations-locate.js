@@ -1,14 +1,16 @@
 /* "Use my location": asks the browser for the phone's position (WGS-84, which is what the
-   server expects), puts it into the finder's `near` field and submits. Without JavaScript or
-   geolocation the button stays hidden and the finder works without it. */
+   server stores). On the finder it fills `near` and submits; on a survey form it fills
+   latitude and longitude. Without JavaScript or geolocation the button stays hidden. */
 (function () {
   "use strict";
-  var form = document.querySelector("[data-station-filters]");
+  var form = document.querySelector("[data-station-filters], [data-locate-form]");
   if (!form || !("geolocation" in navigator)) return;
   var button = form.querySelector("[data-locate]");
   var status = form.querySelector("[data-locate-status]");
   var near = form.querySelector("[name=near]");
-  if (!button || !near) return;
+  var latitude = form.querySelector("[name=latitude]");
+  var longitude = form.querySelector("[name=longitude]");
+  if (!button || !(near || (latitude && longitude))) return;
 
   function say(text) {
     status.textContent = text;
@@ -21,9 +23,17 @@
     say(status.getAttribute("data-locating"));
     navigator.geolocation.getCurrentPosition(
       function (position) {
-        near.value =
-          position.coords.latitude.toFixed(5) + "," + position.coords.longitude.toFixed(5);
-        form.submit();
+        var lat = position.coords.latitude.toFixed(6);
+        var lng = position.coords.longitude.toFixed(6);
+        button.disabled = false;
+        say("");
+        if (near) {
+          near.value = lat + "," + lng;
+          form.submit();
+        } else {
+          latitude.value = lat;
+          longitude.value = lng;
+        }
       },
       function () {
         button.disabled = false;

@@ -9,7 +9,8 @@
     var island = document.getElementById(container.getAttribute("data-island"));
     if (!island) return;
     var data = JSON.parse(island.textContent);
-    if (!data.stations.length && !data.you) return;
+    var outlets = data.outlets || [];
+    if (!data.stations.length && !outlets.length && !data.you) return;
 
     container.hidden = false;
     var map = L.map(container, { scrollWheelZoom: false, attributionControl: !!data.tiles });
@@ -23,6 +24,7 @@
     }
 
     var points = [];
+    var stationLayer = L.layerGroup().addTo(map);
     data.stations.forEach(function (station) {
       var point = [station.lat, station.lng];
       points.push(point);
@@ -32,7 +34,7 @@
         color: "#ffffff",
         fillColor: station.open ? "#1e7a3c" : "#8c1d18",
         fillOpacity: 0.95,
-      }).addTo(map);
+      }).addTo(stationLayer);
       // Built from text nodes: a station name is never parsed as HTML.
       var popup = document.createElement("div");
       var link = document.createElement("a");
@@ -45,6 +47,35 @@
       marker.bindPopup(popup);
       marker.bindTooltip(station.name);
     });
+    // The organizers' layer (the outlet page only): gold circles sized by the riders there.
+    if (data.outlets) {
+      var outletLayer = L.layerGroup().addTo(map);
+      outlets.forEach(function (outlet) {
+        var point = [outlet.lat, outlet.lng];
+        points.push(point);
+        var marker = L.circleMarker(point, {
+          radius: Math.min(6 + Math.sqrt(outlet.riders), 18),
+          weight: 2,
+          color: "#6b4a00",
+          fillColor: "#c8911b",
+          fillOpacity: 0.8,
+        }).addTo(outletLayer);
+        var popup = document.createElement("div");
+        var link = document.createElement("a");
+        link.href = outlet.url;
+        link.textContent = outlet.name;
+        var riders = document.createElement("div");
+        riders.textContent = data.labels.riders + ": " + outlet.riders;
+        popup.appendChild(link);
+        popup.appendChild(riders);
+        marker.bindPopup(popup);
+        marker.bindTooltip(outlet.name);
+      });
+      var layers = {};
+      layers[data.labels.outlets] = outletLayer;
+      layers[data.labels.stations] = stationLayer;
+      L.control.layers(null, layers, { collapsed: false }).addTo(map);
+    }
     if (data.you) {
       points.push(data.you);
       L.circleMarker(data.you, {

@@ -36,13 +36,14 @@ from branches.models import (
 )
 from stations.actions import (
     Shift,
+    outlet_survey,
     staff_assign,
     station_closure_add,
     station_create,
     station_features_set,
     station_hours_set,
 )
-from stations.models import Station, StationStaff
+from stations.models import Outlet, Station, StationStaff
 from yangpu_portal import demo_data as demo
 
 PARTY_MEMBERS = {PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL}
@@ -135,6 +136,7 @@ class Seeder:
         self._seed_organizations()
         self._seed_members()
         self._seed_stations()
+        self._seed_outlets()
 
     def _seed_streets(self) -> None:
         for order, spec in enumerate(demo.STREETS, start=1):
@@ -265,6 +267,26 @@ class Seeder:
         if not station.closures.exists():
             for on, reason in demo.CLOSURES_BY_KIND.get(spec.kind, ()):
                 station_closure_add(station=station, on=on, reason=reason)
+
+    def _seed_outlets(self) -> None:
+        existing = set(Outlet.objects.values_list("street__slug", "name"))
+        for spec in demo.OUTLETS:
+            created = (spec.street, spec.name) not in existing
+            if created:
+                street_spec = next(s for s in demo.STREETS if s.slug == spec.street)
+                outlet_survey(
+                    by=None,
+                    enterprise=self.enterprises[spec.enterprise],
+                    brand=spec.brand,
+                    name=spec.name,
+                    street=self.streets[spec.street],
+                    address=spec.address,
+                    latitude=round(street_spec.latitude + spec.offset[0], 6),
+                    longitude=round(street_spec.longitude + spec.offset[1], 6),
+                    rider_count=spec.riders,
+                    surveyed_at=date(2026, 10, 15),
+                )
+            self._tally("outlets", created)
 
     # --- Drawing members ------------------------------------------------------------------------
 
