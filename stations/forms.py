@@ -1,10 +1,20 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Enterprise, Street
 from stations.actions import Shift
 from stations.geo import parse_point
-from stations.models import Amenity, Outlet, Program, StationKind, VisitorPurpose, Weekday
+from stations.models import (
+    Amenity,
+    Outlet,
+    Program,
+    StationAmenity,
+    StationKind,
+    StationProgram,
+    VisitorPurpose,
+    Weekday,
+)
 
 
 class StationFilterForm(forms.Form):
@@ -55,10 +65,15 @@ class StationFilterForm(forms.Form):
             stations = stations.filter(street=street)
         if kind := self.value("kind"):
             stations = stations.filter(kind=kind)
+        # Semi-joins (EXISTS), not joins: one row per station whatever the planner's estimates.
         if program := self.value("program"):
-            stations = stations.filter(program_rows__program=program)
+            stations = stations.filter(
+                Exists(StationProgram.objects.filter(station=OuterRef("pk"), program=program))
+            )
         if amenity := self.value("amenity"):
-            stations = stations.filter(amenity_rows__amenity=amenity)
+            stations = stations.filter(
+                Exists(StationAmenity.objects.filter(station=OuterRef("pk"), amenity=amenity))
+            )
         if self.value("open") == "now":
             stations = stations.filter(open_now=True)
         if near := self.value("near"):

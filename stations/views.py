@@ -46,6 +46,7 @@ from stations.navigate import navigate_links
 from stations.qr import qr_svg
 
 PAGE_SIZE = 30
+_URL_SENTINEL = 987654321
 
 
 def map_data(stations, *, near=None, outlets=None) -> dict:
@@ -55,6 +56,11 @@ def map_data(stations, *, near=None, outlets=None) -> dict:
     rider_count."""
     source = tile_source(settings.STATIONS_MAP_TILES)
     to_display = wgs84_to_gcj02 if source and source.gcj02 else (lambda lat, lng: (lat, lng))
+    # One reverse() for all markers (hundreds of them on the finder), not one each.
+    station_url = reverse("stations:station-detail", args=[_URL_SENTINEL])
+    outlet_url = (
+        reverse("stations:outlet-edit", args=[_URL_SENTINEL]) if outlets is not None else ""
+    )
     data = {"labels": {"open": _("现在开放"), "closed": _("现在不开放"), "you": _("您的位置")}}
     if outlets is not None:
         data["labels"] |= {
@@ -71,7 +77,7 @@ def map_data(stations, *, near=None, outlets=None) -> dict:
                     "lat": round(lat, 6),
                     "lng": round(lng, 6),
                     "riders": row["rider_count"],
-                    "url": reverse("stations:outlet-edit", args=[row["pk"]]),
+                    "url": outlet_url.replace(str(_URL_SENTINEL), str(row["pk"])),
                 }
             )
     markers = []
@@ -83,7 +89,7 @@ def map_data(stations, *, near=None, outlets=None) -> dict:
                 "lat": round(lat, 6),
                 "lng": round(lng, 6),
                 "open": row["open_now"],
-                "url": reverse("stations:station-detail", args=[row["pk"]]),
+                "url": station_url.replace(str(_URL_SENTINEL), str(row["pk"])),
             }
         )
     return {
