@@ -1,5 +1,4 @@
-"""Service positions (阵地): the HUI新屋 stations, rider stations and bank relay stations, and the
-staff who run them. Depends on `branches`; `services` depends on this app."""
+"""Stations, their weekly hours, closures, amenities, programs and staff."""
 
 import uuid
 from datetime import datetime, timedelta
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Street
+from stations.geo import SHANGHAI_BOUNDS, in_shanghai, metres_per_degree
 
 # Opening hours, "open now" and check-in days are Shanghai wall-clock time, whatever the server's
 # or the visitor's time zone.
@@ -111,8 +111,6 @@ class StationQuerySet(models.QuerySet):
         """Annotate `distance` in metres from a WGS-84 point, computed by the database in the
         same query. Equirectangular approximation (`geo.approx_distance_m`): within a city
         it is within 0.1 % of the great-circle distance and needs only a square root."""
-        from stations.geo import metres_per_degree
-
         per_lat, per_lng = metres_per_degree(latitude)
         d_lat = (F("latitude") - latitude) * per_lat
         d_lng = (F("longitude") - longitude) * per_lng
@@ -395,111 +393,8 @@ class StationStaff(models.Model):
         return f"{self.user} · {self.station}"
 
 
-# --- Check-ins (报到) and visitor counts --------------------------------------------------------
-
-
-class CheckInQuerySet(models.QuerySet):
-    def on(self, day):
-        """Check-ins of one Shanghai calendar day."""
-        return self.filter(local_date=day)
-
-
-class CheckIn(models.Model):
-    """A member checked in (报到) at a station by scanning its QR code: at most once per member,
-    station and Shanghai calendar day, which the database enforces. Written only by
-    `stations.actions.checkin_record`; the vanguard passport (`services`) reads these rows."""
-
-    member = models.ForeignKey(
-        "branches.Member",
-        verbose_name=_("人员"),
-        on_delete=models.CASCADE,
-        related_name="station_checkins",
-    )
-    station = models.ForeignKey(
-        Station, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="checkins"
-    )
-    checked_in_at = models.DateTimeField(_("报到时间"))
-    local_date = models.DateField(_("报到日期"), help_text=_("北京时间的日期"))
-
-    objects = CheckInQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("报到记录")
-        verbose_name_plural = _("报到记录")
-        ordering = ["-checked_in_at"]
-        constraints = [
-            # One per member, station and day, also when two scans race.
-            models.UniqueConstraint(
-                fields=["member", "station", "local_date"], name="checkin_once_a_day"
-            ),
-        ]
-        indexes = [
-            # The console: a station's check-ins of one day, latest first.
-            models.Index(fields=["station", "local_date"], name="checkin_station_day_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.member} · {self.station} · {self.local_date:%Y-%m-%d}"
-
-
-class VisitorPurpose(models.TextChoices):
-    REST = "rest", _("休息")
-    WATER = "water", _("饮水")
-    CHARGING = "charging", _("充电")
-    ACTIVITY = "activity", _("参加活动")
-    CONSULTATION = "consultation", _("咨询")
-    OTHER = "other", _("其他")
-
-
-class VisitorCount(models.Model):
-    """Staff counted `count` visitors who did not check in, for one purpose, on a Shanghai
-    date. An append-only tally: each entry is kept with who recorded it; a day's figure is the
-    sum, and a mistaken entry is removed (`visitor_count_remove`), never edited."""
-
-    station = models.ForeignKey(
-        Station, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="visitor_counts"
-    )
-    date = models.DateField(_("日期"))
-    purpose = models.CharField(_("来访事由"), max_length=20, choices=VisitorPurpose.choices)
-    count = models.PositiveSmallIntegerField(_("人数"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("来访人数")
-        verbose_name_plural = _("来访人数")
-        ordering = ["-recorded_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(purpose__in=VisitorPurpose.values), name="visitor_purpose_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(count__gte=1, count__lte=500), name="visitor_count_range"
-            ),
-        ]
-        indexes = [
-            # The console: a station's tally of one day, summed by purpose.
-            models.Index(fields=["station", "date"], name="visitor_station_day_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.station} · {self.date:%Y-%m-%d} · {self.get_purpose_display()} {self.count}"
-
-
-# --- Outlets (快递外卖网点) -----------------------------------------------------------------------
-
-
 def validate_in_shanghai(latitude, longitude):
     """Raise ValidationError unless the WGS-84 point lies in Shanghai."""
-    from stations.geo import SHANGHAI_BOUNDS, in_shanghai
-
     if latitude is None or longitude is None or in_shanghai(latitude, longitude):
         return
     south, north, west, east = SHANGHAI_BOUNDS
@@ -518,76 +413,3 @@ def validate_in_shanghai(latitude, longitude):
         },
         code="outside_shanghai",
     )
-
-
-class OutletQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Outlets are never public. District staff (`stations.view_outlet`) see all; street
-        organizers and full-time workers their streets' outlets; enterprise organizers their
-        enterprises' outlets. One query when evaluated."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_perm("stations.view_outlet"):
-            return self
-        return self.filter(
-            Q(street__in=Street.objects.organized_by(user))
-            | Q(enterprise__organizations__organizer_assignments__user=user)
-        ).distinct()
-
-
-class Outlet(models.Model):
-    """A delivery or courier outlet (快递外卖网点, e.g. a Meituan delivery station or an SF
-    branch) that full-time workers survey: where it is and how many riders work from it.
-    Organizer-only data, for planning stations where the riders are."""
-
-    enterprise = models.ForeignKey(
-        "branches.Enterprise",
-        verbose_name=_("平台企业"),
-        on_delete=models.PROTECT,
-        related_name="outlets",
-    )
-    brand = models.CharField(_("品牌"), max_length=50, blank=True, help_text=_("例如：美团外卖"))
-    name = models.CharField(_("网点名称"), max_length=100)
-    street = models.ForeignKey(
-        "branches.Street", verbose_name=_("所属街道"), on_delete=models.PROTECT, related_name="+"
-    )
-    address = models.CharField(_("地址"), max_length=200)
-    latitude = models.FloatField(_("纬度"), help_text=_("WGS-84"))
-    longitude = models.FloatField(_("经度"), help_text=_("WGS-84"))
-    rider_count = models.PositiveIntegerField(_("骑手人数"))
-    surveyed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("调查人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    surveyed_at = models.DateField(_("调查日期"))
-    notes = models.TextField(_("备注"), blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    objects = OutletQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("快递外卖网点")
-        verbose_name_plural = _("快递外卖网点")
-        ordering = ["street__sort_order", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["street", "name"], name="outlet_unique_name_street"),
-            models.CheckConstraint(
-                condition=Q(latitude__gte=-90, latitude__lte=90)
-                & Q(longitude__gte=-180, longitude__lte=180),
-                name="outlet_coordinates_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(rider_count__lte=10000), name="outlet_rider_count_range"
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def clean(self):
-        validate_in_shanghai(self.latitude, self.longitude)
