@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -49,6 +48,25 @@ PAGE_SIZE = 30
 _URL_SENTINEL = 987654321
 
 
+def _markers(rows, url_name, to_display, **extra):
+    """Map markers for `rows` (dicts with pk, name, latitude, longitude), each with its page's
+    URL and `extra` values read from the row (marker key -> row key). One reverse() in all."""
+    url = reverse(url_name, args=[_URL_SENTINEL])
+    markers = []
+    for row in rows:
+        lat, lng = to_display(row["latitude"], row["longitude"])
+        markers.append(
+            {
+                "name": row["name"],
+                "lat": round(lat, 6),
+                "lng": round(lng, 6),
+                "url": url.replace(str(_URL_SENTINEL), str(row["pk"])),
+                **{key: row[column] for key, column in extra.items()},
+            }
+        )
+    return markers
+
+
 def map_data(stations, *, near=None, outlets=None) -> dict:
     """The map's data island: tile source and markers, in the tiles' coordinate system.
     `stations` are dicts with pk, name, latitude, longitude and open_now; `outlets` (the
@@ -56,48 +74,22 @@ def map_data(stations, *, near=None, outlets=None) -> dict:
     rider_count."""
     source = tile_source(settings.STATIONS_MAP_TILES)
     to_display = wgs84_to_gcj02 if source and source.gcj02 else (lambda lat, lng: (lat, lng))
-    # One reverse() for all markers (hundreds of them on the finder), not one each.
-    station_url = reverse("stations:station-detail", args=[_URL_SENTINEL])
-    outlet_url = (
-        reverse("stations:outlet-edit", args=[_URL_SENTINEL]) if outlets is not None else ""
-    )
-    data = {"labels": {"open": _("现在开放"), "closed": _("现在不开放"), "you": _("您的位置")}}
+    data = {
+        "tiles": source.client_config(settings.STATIONS_TIANDITU_KEY) if source else None,
+        "stations": _markers(stations, "stations:station-detail", to_display, open="open_now"),
+        "you": list(to_display(*near)) if near else None,
+        "labels": {"open": _("现在开放"), "closed": _("现在不开放"), "you": _("您的位置")},
+    }
     if outlets is not None:
+        data["outlets"] = _markers(
+            outlets, "stations:outlet-edit", to_display, riders="rider_count"
+        )
         data["labels"] |= {
             "stations": _("服务站点"),
             "outlets": _("快递外卖网点"),
             "riders": _("骑手人数"),
         }
-        data["outlets"] = []
-        for row in outlets:
-            lat, lng = to_display(row["latitude"], row["longitude"])
-            data["outlets"].append(
-                {
-                    "name": row["name"],
-                    "lat": round(lat, 6),
-                    "lng": round(lng, 6),
-                    "riders": row["rider_count"],
-                    "url": outlet_url.replace(str(_URL_SENTINEL), str(row["pk"])),
-                }
-            )
-    markers = []
-    for row in stations:
-        lat, lng = to_display(row["latitude"], row["longitude"])
-        markers.append(
-            {
-                "name": row["name"],
-                "lat": round(lat, 6),
-                "lng": round(lng, 6),
-                "open": row["open_now"],
-                "url": station_url.replace(str(_URL_SENTINEL), str(row["pk"])),
-            }
-        )
-    return {
-        **data,
-        "tiles": source.client_config(settings.STATIONS_TIANDITU_KEY) if source else None,
-        "stations": markers,
-        "you": list(to_display(*near)) if near else None,
-    }
+    return data
 
 
 @require_GET
@@ -372,7 +364,7 @@ def checkin(request, code):
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            when = timezone.localtime(record.checked_in_at).strftime("%H:%M")
+            when = station_local_now(record.checked_in_at).strftime("%H:%M")
             if created:
                 messages.success(
                     request, _("报到成功！欢迎来到%(station)s。") % {"station": station}
