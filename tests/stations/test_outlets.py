@@ -105,6 +105,14 @@ class TestPages:
         assert data["outlets"][0]["riders"] == 40
         assert [s["name"] for s in data["stations"]] == ["五角场HUI新屋"]
 
+    def test_district_lists_every_outlet_also_those_without_a_surveyor(
+        self, client, district_admin, outlet_a, outlet_b
+    ):
+        client.force_login(district_admin)
+        html = client.get(LIST).content.decode()
+        assert "美团外卖国权路站" in html and "顺丰殷行营业部" in html  # outlet_b: no surveyor
+        assert "worker" in html
+
     def test_outsider_gets_404_for_another_streets_outlet(self, client, outsider, outlet_a):
         client.force_login(outsider)
         assert client.get(reverse("stations:outlet-edit", args=[outlet_a.pk])).status_code == 404

@@ -119,6 +119,12 @@ class TestConsolePage:
         assert response.context["visitor_total"] == 6
         assert VisitorCount.objects.filter(recorded_by=station_staff).count() == 3
 
+    def test_entry_of_a_deleted_account_still_shows(self, client, station_staff, station_a):
+        visitor_count_add(station=station_a, purpose="water", count=2, by=None)
+        client.force_login(station_staff)
+        html = client.get(console_url(station_a)).content.decode()
+        assert "饮水 × 2" in html
+
     def test_bad_tally_is_refused(self, client, station_staff, station_a):
         client.force_login(station_staff)
         response = client.post(
