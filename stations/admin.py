@@ -1,6 +1,57 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
 
-from stations.models import Station, StationStaff
+from stations.actions import station_features_set
+from stations.models import (
+    Amenity,
+    CheckIn,
+    OpeningHours,
+    Outlet,
+    Program,
+    Station,
+    StationClosure,
+    StationStaff,
+    VisitorCount,
+)
+from stations.resources import OutletResource, SpreadsheetCSV, StationResource
+
+
+class AllOrNothingImportMixin:
+    """django-import-export with the portal's rules: XLSX or CSV (UTF-8, UTF-8 with BOM,
+    GBK/GB18030) in, XLSX or Excel-friendly CSV (UTF-8 with BOM) out; a file with any error row
+    writes nothing, also at the confirm step (the library rolls back only on exceptions there
+    unless told to), and the confirm step then says so instead of reporting success. Importing
+    needs the model's add permission: only district admins hold it."""
+
+    import_formats = [XLSX, SpreadsheetCSV]
+    export_formats = [XLSX, CSV]
+    to_encoding = "utf-8-sig"
+    import_error_display = ("message",)
+
+    def get_import_data_kwargs(self, **kwargs):
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            rows = sorted(
+                {row.number for row in result.invalid_rows}
+                | {error.number for _, errors in result.row_errors() for error in errors}
+            )
+            messages.error(
+                request,
+                gettext("导入失败，没有写入任何数据。请修改这些行后重新导入：第 %(rows)s 行。")
+                % {"rows": "、".join(str(n) for n in rows)},
+            )
+            return HttpResponseRedirect(
+                reverse("admin:%s_%s_changelist" % self.get_model_info())  # noqa: UP031
+            )
+        return super().process_result(result, request)
 
 
 class StationStaffInline(admin.TabularInline):
@@ -9,15 +60,112 @@ class StationStaffInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+    fields = ["weekday", "all_day", "opens", "closes"]
+
+
+class StationClosureInline(admin.TabularInline):
+    model = StationClosure
+    extra = 0
+    fields = ["date", "reason"]
+
+
+STATION_FIELDS = [
+    "name",
+    "brand",
+    "kind",
+    "host_organization",
+    "host_name",
+    "street",
+    "address",
+    "latitude",
+    "longitude",
+    "directions",
+    "phone",
+    "capacity",
+    "description",
+    "photo",
+    "is_active",
+]
+
+
+class StationAdminForm(forms.ModelForm):
+    """Amenities and programs as checkboxes; saved by `station_features_set`."""
+
+    amenity_values = forms.MultipleChoiceField(
+        label=_("设施"),
+        choices=Amenity.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    program_values = forms.MultipleChoiceField(
+        label=_("十大项目"),
+        choices=Program.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Station
+        fields = [*STATION_FIELDS, "amenity_values", "program_values"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["amenity_values"].initial = self.instance.amenities
+            self.fields["program_values"].initial = self.instance.programs
+
+
 @admin.register(Station)
-class StationAdmin(admin.ModelAdmin):
+class StationAdmin(AllOrNothingImportMixin, ImportExportModelAdmin):
+    form = StationAdminForm
+    resource_classes = [StationResource]
     list_display = ["name", "kind", "street", "address", "is_active"]
     list_filter = ["kind", "is_active", "street"]
     search_fields = ["name", "address", "host_name"]
     list_select_related = ["street"]
     autocomplete_fields = ["street", "host_organization"]
     readonly_fields = ["code", "created_at", "updated_at"]
-    inlines = [StationStaffInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "brand",
+                    "kind",
+                    "host_organization",
+                    "host_name",
+                    "street",
+                    "address",
+                    ("latitude", "longitude"),
+                    "directions",
+                    "phone",
+                    "capacity",
+                    "description",
+                    "photo",
+                    "is_active",
+                ]
+            },
+        ),
+        (_("设施与项目"), {"fields": ["amenity_values", "program_values"]}),
+        (None, {"fields": ["code", "created_at", "updated_at"]}),
+    ]
+    inlines = [OpeningHoursInline, StationClosureInline, StationStaffInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("amenity_rows", "program_rows")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        station_features_set(
+            station=form.instance,
+            amenities=form.cleaned_data["amenity_values"],
+            programs=form.cleaned_data["program_values"],
+            by=request.user,
+        )
 
 
 @admin.register(StationStaff)
@@ -26,3 +174,43 @@ class StationStaffAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "station__name"]
     list_select_related = ["user", "station"]
     autocomplete_fields = ["user", "station"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    """Check-ins are written by the QR landing page only (`checkin_record`): read here."""
+
+    list_display = ["member", "station", "checked_in_at", "local_date"]
+    list_filter = ["local_date", "station__street"]
+    search_fields = ["member__name", "station__name"]
+    list_select_related = ["member", "station"]
+    date_hierarchy = "local_date"
+    readonly_fields = ["member", "station", "checked_in_at", "local_date"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(VisitorCount)
+class VisitorCountAdmin(admin.ModelAdmin):
+    """Tallies are recorded on the station console (`visitor_count_add`): read here."""
+
+    list_display = ["station", "date", "purpose", "count", "recorded_by", "recorded_at"]
+    list_filter = ["purpose", "date", "station__street"]
+    search_fields = ["station__name"]
+    list_select_related = ["station", "recorded_by"]
+    readonly_fields = ["station", "date", "purpose", "count", "recorded_by", "recorded_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Outlet)
+class OutletAdmin(AllOrNothingImportMixin, ImportExportModelAdmin):
+    resource_classes = [OutletResource]
+    list_display = ["name", "enterprise", "street", "rider_count", "surveyed_at", "surveyed_by"]
+    list_filter = ["street", "enterprise"]
+    search_fields = ["name", "address", "brand"]
+    list_select_related = ["enterprise", "street", "surveyed_by"]
+    autocomplete_fields = ["enterprise", "street", "surveyed_by"]
+    readonly_fields = ["created_at", "updated_at"]

@@ -8,6 +8,8 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_HTTPS", "off")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# No map tiles: markers on a plain background, and no request to another host.
+os.environ.setdefault("STATIONS_MAP_TILES", "")
 
 from yangpu_portal.settings import *  # noqa: F403
 

@@ -11,10 +11,10 @@ EXPECTED = {
     "anonymous": ["home", "stations"],
     "member": ["home", "stations"],
     "station_staff": ["home", "stations", "console"],
-    "street_organizer": ["home", "stations", "tree", "roster"],
-    "enterprise_organizer": ["home", "stations", "tree", "roster"],
-    "outsider": ["home", "stations", "tree", "roster"],
-    "district_admin": ["home", "stations", "tree", "roster", "admin"],
+    "street_organizer": ["home", "stations", "tree", "roster", "outlets"],
+    "enterprise_organizer": ["home", "stations", "tree", "roster", "outlets"],
+    "outsider": ["home", "stations", "tree", "roster", "outlets"],
+    "district_admin": ["home", "stations", "tree", "roster", "outlets", "admin"],
     "auditor": ["home", "stations", "audit"],
 }
 

@@ -227,3 +227,26 @@ def test_second_run_resets_the_password_without_duplicating_users(debug_on):
     assert StationStaff.objects.count() == 1
     assert Member.objects.filter(user__username="rider").count() == 1
     assert authenticate(username="district", password=PASSWORD) is not None
+
+
+@pytest.mark.django_db
+def test_every_station_has_hours_amenities_and_programs(seeded):
+    from stations.models import OpeningHours, StationAmenity, StationProgram
+
+    stations = set(Station.objects.values_list("pk", flat=True))
+    assert set(OpeningHours.objects.values_list("station", flat=True)) == stations
+    assert set(StationAmenity.objects.values_list("station", flat=True)) == stations
+    assert set(StationProgram.objects.values_list("station", flat=True)) == stations
+    # The demo shows a 24-hour station and an overnight shift.
+    assert OpeningHours.objects.filter(station__name="殷行骑手驿站", all_day=True).count() == 7
+    night = OpeningHours.objects.get(station__name="达达骑士之家", weekday=0, opens="22:00")
+    assert night.is_overnight
+
+
+@pytest.mark.django_db
+def test_demo_outlets_lie_in_their_streets(seeded):
+    from stations.models import Outlet
+
+    outlets = list(Outlet.objects.values_list("latitude", "longitude"))
+    assert len(outlets) == 6
+    assert all(SOUTH <= lat <= NORTH and WEST <= lng <= EAST for lat, lng in outlets)

@@ -23,7 +23,7 @@ from branches.models import (
     PoliticalStatus,
 )
 from branches.roles import AUDITOR_GROUP, DISTRICT_ADMIN_GROUP
-from stations.models import StationKind
+from stations.models import Amenity, Program, StationKind
 
 SEED = 2026
 MEMBER_COUNT = 200
@@ -453,6 +453,98 @@ STATIONS = (
         description="居民区党群服务点，新就业群体可就近报到、参加活动。",
     ),
 )  # fmt: skip
+
+# --- Station hours, amenities and programs -------------------------------------------------------
+# A shift is (weekdays, opens, closes) with "HH:MM" times; closes <= opens runs overnight;
+# opens None means open 24 hours. Keyed by station kind, with a few stations of their own.
+
+_EVERY_DAY = tuple(range(7))
+_WEEKDAYS = tuple(range(5))
+
+HOURS_BY_KIND = {
+    _S.PARTY_SERVICE: ((_WEEKDAYS, "09:00", "20:00"), ((5, 6), "09:00", "17:00")),
+    _S.RIDER: ((_EVERY_DAY, "07:00", "23:00"),),
+    _S.BANK_RELAY: ((_WEEKDAYS, "09:00", "17:00"), ((5,), "09:30", "16:00")),
+    _S.UNION: ((_EVERY_DAY, "08:00", "20:00"),),
+    _S.ENTERPRISE: ((_EVERY_DAY, "10:00", "22:00"),),
+    _S.COMMUNITY: (((0, 1, 2, 3, 4, 5), "08:30", "17:00"),),
+}
+HOURS_BY_STATION = {
+    "殷行骑手驿站": ((_EVERY_DAY, None, None),),  # open 24 hours
+    # Lunch rush and the night shift, which ends the next morning.
+    "达达骑士之家": ((_EVERY_DAY, "11:00", "14:00"), (_EVERY_DAY, "22:00", "06:00")),
+    "互联宝地骑手党群服务站": ((_EVERY_DAY, "06:00", "02:00"),),
+}
+
+_A = Amenity
+_P = Program
+AMENITIES_BY_KIND = {
+    _S.PARTY_SERVICE: (_A.WATER, _A.REST, _A.CHARGING, _A.MEAL_HEATING, _A.TOILET, _A.FIRST_AID,
+                       _A.WIFI, _A.READING),
+    _S.RIDER: (_A.WATER, _A.REST, _A.CHARGING, _A.MEAL_HEATING, _A.FIRST_AID, _A.RAIN_GEAR,
+               _A.REPAIR, _A.WIFI),
+    _S.BANK_RELAY: (_A.WATER, _A.REST, _A.TOILET, _A.CHARGING),
+    _S.UNION: (_A.WATER, _A.REST, _A.READING, _A.FIRST_AID, _A.TOILET),
+    _S.ENTERPRISE: (_A.WATER, _A.REST, _A.CHARGING, _A.WIFI, _A.READING),
+    _S.COMMUNITY: (_A.WATER, _A.REST, _A.TOILET, _A.READING),
+}  # fmt: skip
+PROGRAMS_BY_KIND = {
+    _S.PARTY_SERVICE: tuple(Program),
+    _S.RIDER: (_P.REST_STOP, _P.HEALTH, _P.ASSISTANCE, _P.PASSPORT, _P.IDEOLOGY),
+    _S.BANK_RELAY: (_P.REST_STOP, _P.ASSISTANCE),
+    _S.UNION: (_P.REST_STOP, _P.CAREER, _P.POLICY, _P.HEALTH),
+    _S.ENTERPRISE: (_P.IDEOLOGY, _P.CULTURE, _P.CAREER, _P.REST_STOP),
+    _S.COMMUNITY: (_P.IDEOLOGY, _P.RED_POSITION, _P.CULTURE, _P.POLICY),
+}
+# Bank relay stations close on bank holidays.
+CLOSURES_BY_KIND = {_S.BANK_RELAY: ((date(2027, 1, 1), "元旦"),)}
+
+
+def station_shifts(spec: StationSpec) -> tuple:
+    return HOURS_BY_STATION.get(spec.name, HOURS_BY_KIND[spec.kind])
+
+
+# --- Outlets (快递外卖网点), seen only by organizers -----------------------------------------
+
+
+@dataclass(frozen=True)
+class OutletSpec:
+    name: str
+    enterprise: str  # enterprise name
+    brand: str
+    street: str  # street slug
+    address: str
+    offset: tuple[float, float]  # from the street's centroid, in degrees (no rng: fixed)
+    riders: int
+
+
+OUTLETS = (
+    OutletSpec(
+        "美团外卖国权路站", MEITUAN, "美团外卖", "wujiaochang", "国权路39号",
+        (-0.002, 0.003), 46,
+    ),
+    OutletSpec(
+        "美团外卖长海路站", MEITUAN, "美团外卖", "changhailu", "长海路174号",
+        (0.001, -0.002), 38,
+    ),
+    OutletSpec(
+        "饿了么蜂鸟控江路站", "饿了么", "蜂鸟即配", "kongjianglu", "控江路1029号",
+        (0.002, 0.001), 31,
+    ),
+    OutletSpec(
+        "达达秒送五角场站", DADA, "达达秒送", "wujiaochang", "政通路177号",
+        (0.003, -0.001), 24,
+    ),
+    OutletSpec(
+        "顺丰速运殷行营业部", "顺丰速运", "顺丰", "yinhang", "开鲁路438号",
+        (-0.001, 0.002), 18,
+    ),
+    OutletSpec(
+        "中通快递大桥网点", "中通快递", "中通", "daqiao", "眉州路297号",
+        (0.001, 0.001), 12,
+    ),
+)  # fmt: skip
+
 
 # --- Demo logins --------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from stations.maps import csp_img_sources
 from yangpu_portal.envvars import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -222,13 +223,25 @@ if _smtp_host:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# --- Station map --------------------------------------------------------------------------------
+# Tile source of the station finder's map: "osm" (default), "tianditu" (needs
+# STATIONS_TIANDITU_KEY), "amap" (GCJ-02: markers are converted for display), or empty for
+# markers on a plain background with no request to another host. See stations/maps.py.
+STATIONS_MAP_TILES = env_str("STATIONS_MAP_TILES", "osm").strip().lower()
+STATIONS_TIANDITU_KEY = env_str("STATIONS_TIANDITU_KEY")
+try:
+    _tile_hosts = csp_img_sources(STATIONS_MAP_TILES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"STATIONS_MAP_TILES: {exc}") from None
+
 # --- Security ----------------------------------------------------------------------------------
 # Content Security Policy: nothing from another host, no inline scripts or styles.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # Map tiles from the configured source only (none when STATIONS_MAP_TILES is empty).
+    "img-src": [CSP.SELF, "data:", *_tile_hosts],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

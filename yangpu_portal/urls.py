@@ -1,6 +1,9 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from stations import views as station_views
 from yangpu_portal import views
 
 urlpatterns = [
@@ -12,4 +15,11 @@ urlpatterns = [
     path("branches/", include("branches.urls")),
     path("stations/", include("stations.urls")),
     path("audit/", include("audit.urls")),
+    # Printed on station posters: never change this path.
+    path("s/<uuid:code>/", station_views.checkin, name="station-checkin"),
 ]
+
+# Uploaded files (station photos) from the development server only; in production the storage
+# backend or the reverse proxy serves MEDIA_URL.
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

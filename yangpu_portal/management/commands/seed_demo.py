@@ -13,7 +13,7 @@ SQLite either way, plus one password hash with --with-demo-users.
 
 import random
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -49,8 +49,16 @@ from branches.models import (
     Street,
     Transfer,
 )
-from stations.actions import staff_assign, station_create
-from stations.models import Station, StationStaff
+from stations.actions import (
+    Shift,
+    outlet_survey,
+    staff_assign,
+    station_closure_add,
+    station_create,
+    station_features_set,
+    station_hours_set,
+)
+from stations.models import Outlet, Station, StationStaff
 from yangpu_portal import demo_data as demo
 from yangpu_portal.navigation import roles_of
 
@@ -152,6 +160,7 @@ class Seeder:
         self._seed_stations()
         self._seed_pairings()
         self._seed_instructors()
+        self._seed_outlets()
 
     def _seed_streets(self) -> None:
         for order, spec in enumerate(demo.STREETS, start=1):
@@ -250,6 +259,58 @@ class Seeder:
                     description=spec.description,
                 )
             self._tally("stations", created)
+            self._seed_station_details(station, spec)
+
+    def _seed_station_details(self, station: Station, spec: demo.StationSpec) -> None:
+        """Hours, amenities, programs and closures, each only when the station has none."""
+        has_hours = station.hours.exists()
+        if not has_hours:
+            station_hours_set(
+                station=station,
+                shifts=[
+                    Shift(weekday=day, all_day=True)
+                    if opens is None
+                    else Shift(
+                        weekday=day,
+                        opens=time.fromisoformat(opens),
+                        closes=time.fromisoformat(closes),
+                    )
+                    for days, opens, closes in demo.station_shifts(spec)
+                    for day in days
+                ],
+            )
+        self._tally("station hours", not has_hours)
+        has_features = station.amenity_rows.exists() or station.program_rows.exists()
+        if not has_features:
+            station_features_set(
+                station=station,
+                amenities=demo.AMENITIES_BY_KIND[spec.kind],
+                programs=demo.PROGRAMS_BY_KIND[spec.kind],
+            )
+        self._tally("station features", not has_features)
+        if not station.closures.exists():
+            for on, reason in demo.CLOSURES_BY_KIND.get(spec.kind, ()):
+                station_closure_add(station=station, on=on, reason=reason)
+
+    def _seed_outlets(self) -> None:
+        existing = set(Outlet.objects.values_list("street__slug", "name"))
+        for spec in demo.OUTLETS:
+            created = (spec.street, spec.name) not in existing
+            if created:
+                street_spec = next(s for s in demo.STREETS if s.slug == spec.street)
+                outlet_survey(
+                    by=None,
+                    enterprise=self.enterprises[spec.enterprise],
+                    brand=spec.brand,
+                    name=spec.name,
+                    street=self.streets[spec.street],
+                    address=spec.address,
+                    latitude=round(street_spec.latitude + spec.offset[0], 6),
+                    longitude=round(street_spec.longitude + spec.offset[1], 6),
+                    rider_count=spec.riders,
+                    surveyed_at=date(2026, 10, 15),
+                )
+            self._tally("outlets", created)
 
     def _seed_pairings(self) -> None:
         for spec in demo.PAIRINGS:
