@@ -8,14 +8,14 @@ from django.urls import reverse
 NAV_KEYS = re.compile(r'data-nav="([a-z]+)"')
 
 EXPECTED = {
-    "anonymous": ["home", "stations"],
-    "member": ["home", "stations"],
-    "station_staff": ["home", "stations", "console"],
-    "street_organizer": ["home", "stations", "tree", "roster"],
-    "enterprise_organizer": ["home", "stations", "tree", "roster"],
-    "outsider": ["home", "stations", "tree", "roster"],
-    "district_admin": ["home", "stations", "tree", "roster", "admin"],
-    "auditor": ["home", "stations", "audit"],
+    "anonymous": ["home", "stations", "activities"],
+    "member": ["home", "stations", "activities"],
+    "station_staff": ["home", "stations", "activities", "console"],
+    "street_organizer": ["home", "stations", "activities", "tree", "roster"],
+    "enterprise_organizer": ["home", "stations", "activities", "tree", "roster"],
+    "outsider": ["home", "stations", "activities", "tree", "roster"],
+    "district_admin": ["home", "stations", "activities", "tree", "roster", "admin"],
+    "auditor": ["home", "stations", "activities", "audit"],
 }
 
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("branches/", include("branches.urls")),
     path("stations/", include("stations.urls")),
+    # Issue 5: /activities/, /a/<code>/, /notifications/, /compliance/ (paths in services.urls).
+    path("", include("services.urls")),
 ]
