@@ -13,12 +13,17 @@ from django.utils.translation import gettext as _
 
 from branches.models import Member
 from services.models import (
+    ATTACHMENT_MAX_BYTES,
     Activity,
     ActivityStatus,
     Attendance,
     AttendanceStatus,
     LeaveRequest,
     LeaveStatus,
+    Minutes,
+    MinutesAmendment,
+    MinutesAttachment,
+    MinutesStatus,
     Notification,
     Signup,
     SignupStatus,
@@ -476,3 +481,95 @@ def reminders_send(*, now: datetime | None = None, dry_run: bool = False) -> int
         if dry_run:
             transaction.set_rollback(True)
     return total
+
+
+# --- Minutes ------------------------------------------------------------------------------------
+
+MINUTES_FIELDS = ("chair", "recorder", "topic", "content", "resolutions")
+
+
+def may_approve_minutes(user, activity: Activity) -> bool:
+    """The branch secretary's act: people whose organization scope covers the host (district
+    staff, street and enterprise organizers), not station staff. One query at most."""
+    from branches.models import Organization
+
+    if user.has_perm("services.change_minutes"):
+        return True
+    return Organization.objects.visible_to(user).filter(pk=activity.host_organization_id).exists()
+
+
+@transaction.atomic
+def minutes_save(*, activity: Activity, by, **fields) -> Minutes:
+    """Write or rewrite the minutes of a 三会一课 meeting that has started. Approved minutes are
+    locked: ValidationError, add an amendment instead."""
+    _check_manages(activity, by)
+    if not activity.is_meeting:
+        raise ValidationError(_("只有三会一课需要会议记录。"), code="not_meeting")
+    if activity.status == ActivityStatus.CANCELLED or activity.start > timezone.now():
+        raise ValidationError(_("会议尚未召开或已取消，不能填写记录。"), code="not_held")
+    minutes = Minutes.objects.select_for_update().filter(activity=activity).first()
+    if minutes is not None and minutes.is_locked:
+        raise ValidationError(_("会议记录已审定锁定，如需更正请添加更正记录。"), code="locked")
+    minutes = minutes or Minutes(activity=activity)
+    for name, value in fields.items():
+        if name not in MINUTES_FIELDS:
+            raise ValueError(f"minutes_save cannot set {name}")
+        setattr(minutes, name, value)
+    minutes.written_by = by
+    minutes.full_clean()
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def minutes_approve(*, minutes: Minutes, by) -> Minutes:
+    """Approve (审定) the minutes, which locks them. Marks a published meeting finished."""
+    activity = minutes.activity
+    _check_manages(activity, by)
+    if not may_approve_minutes(by, activity):
+        raise PermissionDenied
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    if minutes.is_locked:
+        raise ValidationError(_("会议记录已审定。"), code="locked")
+    minutes.status = MinutesStatus.APPROVED
+    minutes.approved_by, minutes.approved_at = by, timezone.now()
+    minutes.save()
+    Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).update(
+        status=ActivityStatus.FINISHED, updated_at=timezone.now()
+    )
+    return minutes
+
+
+@transaction.atomic
+def minutes_amend(*, minutes: Minutes, by, text: str) -> MinutesAmendment:
+    """Record a correction to approved minutes (drafts are simply edited)."""
+    _check_manages(minutes.activity, by)
+    minutes = Minutes.objects.get(pk=minutes.pk)
+    if not minutes.is_locked:
+        raise ValidationError(_("草稿可直接修改，无需更正记录。"), code="draft")
+    amendment = MinutesAmendment(minutes=minutes, text=(text or "").strip(), made_by=by)
+    amendment.full_clean()
+    amendment.save()
+    return amendment
+
+
+@transaction.atomic
+def attachment_add(
+    *, minutes: Minutes, by, file, kind: str, caption: str = ""
+) -> MinutesAttachment:
+    """Attach a file (sign-in sheet photo, photo, document) to draft minutes. At most
+    ATTACHMENT_MAX_BYTES; images, PDF and Office files only."""
+    _check_manages(minutes.activity, by)
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    if minutes.is_locked:
+        raise ValidationError(_("会议记录已审定锁定，不能再添加附件。"), code="locked")
+    if file is None:
+        raise ValidationError({"file": _("请选择文件。")})
+    if file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": _("文件不能超过 10 MB。")})
+    attachment = MinutesAttachment(
+        minutes=minutes, kind=kind, file=file, caption=caption[:100], uploaded_by=by
+    )
+    attachment.full_clean()
+    attachment.save()
+    return attachment

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from services.models import Activity, Attendance, LeaveRequest, Notification, Signup
+from services.models import (
+    Activity,
+    Attendance,
+    LeaveRequest,
+    Minutes,
+    MinutesAmendment,
+    MinutesAttachment,
+    Notification,
+    Signup,
+)
 
 
 @admin.register(Activity)
@@ -38,3 +47,23 @@ class LeaveRequestAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "title", "created_at", "read_at", "delivered_at"]
     raw_id_fields = ["user", "activity"]
+
+
+class MinutesAttachmentInline(admin.TabularInline):
+    model = MinutesAttachment
+    extra = 0
+    raw_id_fields = ["uploaded_by"]
+
+
+class MinutesAmendmentInline(admin.TabularInline):
+    model = MinutesAmendment
+    extra = 0
+    raw_id_fields = ["made_by"]
+
+
+@admin.register(Minutes)
+class MinutesAdmin(admin.ModelAdmin):
+    list_display = ["topic", "activity", "status", "approved_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["activity", "approved_by", "written_by"]
+    inlines = [MinutesAttachmentInline, MinutesAmendmentInline]

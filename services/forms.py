@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Street
 from services.actions import MAX_REPEATS
-from services.models import Activity, ActivityKind, Program
+from services.models import Activity, ActivityKind, AttachmentKind, Minutes, Program
 from services.scope import hostable_organizations
 from stations.models import Station
 
@@ -120,3 +120,23 @@ class ActivityForm(forms.ModelForm):
 
 class LeaveRequestForm(forms.Form):
     reason = forms.CharField(label=_("请假事由"), max_length=200)
+
+
+class MinutesForm(forms.ModelForm):
+    class Meta:
+        model = Minutes
+        fields = ["chair", "recorder", "topic", "content", "resolutions"]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 8}),
+            "resolutions": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=AttachmentKind.choices)
+    file = forms.FileField(label=_("文件"))
+    caption = forms.CharField(label=_("说明"), max_length=100, required=False)
+
+
+class AmendmentForm(forms.Form):
+    text = forms.CharField(label=_("更正内容"), widget=forms.Textarea(attrs={"rows": 3}))

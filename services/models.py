@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -484,3 +485,138 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Minutes of organizational-life meetings ----------------------------------------------------
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    APPROVED = "approved", _("已审定")
+
+
+class Minutes(models.Model):
+    """The record of a 三会一课 meeting. Approved minutes are locked: later corrections are
+    `MinutesAmendment` rows, never edits. Attendance figures are computed, not stored."""
+
+    activity = models.OneToOneField(
+        Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="minutes"
+    )
+    chair = models.CharField(_("主持人"), max_length=50)
+    recorder = models.CharField(_("记录人"), max_length=50)
+    topic = models.CharField(_("议题"), max_length=200)
+    content = models.TextField(_("会议内容"))
+    resolutions = models.TextField(_("会议决议"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填写人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("会议记录")
+        verbose_name_plural = _("会议记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MinutesStatus.values), name="minutes_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MinutesStatus.DRAFT, approved_at__isnull=True)
+                | Q(status=MinutesStatus.APPROVED, approved_at__isnull=False),
+                name="minutes_approval_consistent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.topic
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == MinutesStatus.APPROVED
+
+
+class AttachmentKind(models.TextChoices):
+    SIGNIN_SHEET = "signin_sheet", _("签到表")
+    PHOTO = "photo", _("照片")
+    DOCUMENT = "document", _("文件")
+
+
+ATTACHMENT_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "pdf", "doc", "docx", "xls", "xlsx"]
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class MinutesAttachment(models.Model):
+    """A file attached to minutes, kept in the default storage (S3-compatible in production)."""
+
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("会议记录"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=AttachmentKind.choices)
+    file = models.FileField(
+        _("文件"),
+        upload_to="minutes/%Y/%m/",
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
+    )
+    caption = models.CharField(_("说明"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会议记录附件")
+        verbose_name_plural = _("会议记录附件")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AttachmentKind.values), name="attachment_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption or self.file.name
+
+
+class MinutesAmendment(models.Model):
+    """A correction to approved minutes, kept next to them with who and when."""
+
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("会议记录"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    text = models.TextField(_("更正内容"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更正人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    made_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会议记录更正")
+        verbose_name_plural = _("会议记录更正")
+        ordering = ["made_at", "pk"]
+
+    def __str__(self):
+        return self.text[:30]

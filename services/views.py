@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from services import actions
 from services.attendance import roster, summarize
-from services.forms import ActivityForm, CalendarFilterForm, LeaveRequestForm
+from services.forms import (
+    ActivityForm,
+    AmendmentForm,
+    AttachmentForm,
+    CalendarFilterForm,
+    LeaveRequestForm,
+    MinutesForm,
+)
 from services.models import (
     Activity,
     ActivityStatus,
@@ -21,6 +29,7 @@ from services.models import (
     AttendanceStatus,
     LeaveRequest,
     LeaveStatus,
+    Minutes,
     Notification,
     Signup,
     SignupStatus,
@@ -384,3 +393,106 @@ def inbox_read(request):
     ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()] or None
     actions.notification_mark_read(user=request.user, notification_ids=ids)
     return redirect("services:inbox")
+
+
+# --- Minutes ------------------------------------------------------------------------------------
+
+
+def _meeting(request, pk) -> Activity:
+    activity = _managed(request, pk)
+    if not activity.is_meeting:
+        raise Http404
+    return activity
+
+
+def _minutes_context(activity):
+    minutes = (
+        Minutes.objects.filter(activity=activity)
+        .select_related("approved_by", "written_by")
+        .prefetch_related("attachments", "amendments__made_by")
+        .first()
+    )
+    return {"activity": activity, "minutes": minutes, "summary": summarize(activity)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request, pk):
+    """The minutes of a 三会一课 meeting: write (until approved), attach, approve, amend."""
+    activity = _meeting(request, pk)
+    context = _minutes_context(activity)
+    minutes = context["minutes"]
+    form = MinutesForm(request.POST or None, instance=minutes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.minutes_save(activity=activity, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("会议记录已保存。"))
+            return redirect("services:minutes", activity.pk)
+    context.update(
+        form=form,
+        attachment_form=AttachmentForm(),
+        amendment_form=AmendmentForm(),
+        may_approve=actions.may_approve_minutes(request.user, activity),
+    )
+    return render(request, "services/minutes.html", context)
+
+
+@login_required
+@require_GET
+def minutes_print(request, pk):
+    activity = _meeting(request, pk)
+    context = _minutes_context(activity)
+    if context["minutes"] is None:
+        raise Http404
+    return render(request, "services/minutes_print.html", context)
+
+
+def _minutes_or_404(activity):
+    return get_object_or_404(Minutes, activity=activity)
+
+
+@login_required
+@require_POST
+def minutes_approve(request, pk):
+    activity = _meeting(request, pk)
+    try:
+        actions.minutes_approve(minutes=_minutes_or_404(activity), by=request.user)
+        messages.success(request, _("会议记录已审定并锁定。"))
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("services:minutes", activity.pk)
+
+
+@login_required
+@require_POST
+def minutes_amend(request, pk):
+    activity = _meeting(request, pk)
+    try:
+        actions.minutes_amend(
+            minutes=_minutes_or_404(activity), by=request.user, text=request.POST.get("text", "")
+        )
+        messages.success(request, _("更正已记录。"))
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("services:minutes", activity.pk)
+
+
+@login_required
+@require_POST
+def minutes_attach(request, pk):
+    activity = _meeting(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择附件类型和文件。"))
+        return redirect("services:minutes", activity.pk)
+    try:
+        actions.attachment_add(
+            minutes=_minutes_or_404(activity), by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("附件已上传。"))
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("services:minutes", activity.pk)

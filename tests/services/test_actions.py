@@ -308,3 +308,21 @@ def test_delivery_sends_sms_through_the_configured_sender(meeting, member, setti
     from django.core import mail
 
     assert [m.to for m in mail.outbox] == [["rider@example.com"]]
+
+
+def test_reminder_command_is_safe_to_run_twice(enterprise_organizer, rider_branch, member):
+    import io
+
+    from django.core.management import call_command
+
+    make_activity(
+        by=enterprise_organizer, host=rider_branch, start=timezone.now() + timedelta(hours=5)
+    )
+    out = io.StringIO()
+    call_command("send_activity_reminders", "--dry-run", stdout=out)
+    assert "1 new reminders (dry run" in out.getvalue()
+    assert not Notification.objects.exists()
+    call_command("send_activity_reminders", stdout=out)
+    call_command("send_activity_reminders", stdout=out)
+    assert "0 new reminders" in out.getvalue().splitlines()[-1]
+    assert notified(member) == ["活动提醒：支部委员会"]
