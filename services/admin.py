@@ -3,6 +3,7 @@ from django.contrib import admin
 from services.models import (
     Activity,
     Attendance,
+    ComplianceRule,
     LeaveRequest,
     Minutes,
     MinutesAmendment,
@@ -67,3 +68,9 @@ class MinutesAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["activity", "approved_by", "written_by"]
     inlines = [MinutesAttachmentInline, MinutesAmendmentInline]
+
+
+@admin.register(ComplianceRule)
+class ComplianceRuleAdmin(admin.ModelAdmin):
+    list_display = ["kind", "period", "required", "is_active"]
+    list_editable = ["period", "required", "is_active"]

@@ -620,3 +620,46 @@ class MinutesAmendment(models.Model):
 
     def __str__(self):
         return self.text[:30]
+
+
+# --- The 三会一课 compliance rules -------------------------------------------------------------
+
+
+class RulePeriod(models.TextChoices):
+    MONTH = "month", _("每月")
+    QUARTER = "quarter", _("每季度")
+
+
+class ComplianceRule(models.Model):
+    """How often every branch must hold a kind of meeting (三会一课). Data, edited in the admin;
+    seeded by migration with the party's rules."""
+
+    kind = models.CharField(
+        _("会议类型"),
+        max_length=30,
+        unique=True,
+        choices=[(k.value, k.label) for k in MEETING_KINDS],
+    )
+    period = models.CharField(_("周期"), max_length=10, choices=RulePeriod.choices)
+    required = models.PositiveSmallIntegerField(_("每周期至少次数"), default=1)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("三会一课规则")
+        verbose_name_plural = _("三会一课规则")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in MEETING_KINDS]),
+                name="compliance_rule_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__in=RulePeriod.values), name="compliance_rule_period_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(required__gte=1), name="compliance_rule_required_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.get_period_display()}"

@@ -28,6 +28,7 @@ urlpatterns = [
     path("activities/<int:pk>/minutes/approve/", views.minutes_approve, name="minutes-approve"),
     path("activities/<int:pk>/minutes/amend/", views.minutes_amend, name="minutes-amend"),
     path("activities/<int:pk>/minutes/attach/", views.minutes_attach, name="minutes-attach"),
+    path("compliance/", views.compliance_board, name="compliance-board"),
     path("a/<uuid:code>/", views.checkin, name="checkin"),
     path("notifications/", views.inbox, name="inbox"),
     path("notifications/read/", views.inbox_read, name="inbox-read"),

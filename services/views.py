@@ -1,6 +1,6 @@
 import calendar
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from services import actions
+from branches.models import Street
+from branches.roles import manages_people
+from services import actions, compliance
 from services.attendance import roster, summarize
 from services.forms import (
     ActivityForm,
@@ -180,7 +182,9 @@ def my_activities(request):
 def activity_create(request):
     if not may_manage_anything(request.user):
         raise PermissionDenied
-    form = ActivityForm(request.POST or None, user=request.user)
+    # The compliance board's "schedule it" link pre-fills the host and the kind.
+    initial = {key: request.GET[key] for key in ("host_organization", "kind") if key in request.GET}
+    form = ActivityForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         repeat, count = data.pop("repeat"), data.pop("repeat_count") or 1
@@ -496,3 +500,46 @@ def minutes_attach(request, pk):
     except ValidationError as exc:
         _error(request, exc)
     return redirect("services:minutes", activity.pk)
+
+
+# --- The compliance board -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def compliance_board(request):
+    """三会一课 compliance of the branches in scope for one quarter, with roll-ups by street
+    and for the district, and the overdue list. Organizers and district staff only."""
+    if not manages_people(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        quarter = int(request.GET.get("quarter", (today.month - 1) // 3 + 1))
+        start = date(year, 3 * quarter - 2, 1)
+    except ValueError:
+        year, quarter = today.year, (today.month - 1) // 3 + 1
+        start = date(year, 3 * quarter - 2, 1)
+    end = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    branches = compliance.branches_for(request.user)
+    street = request.GET.get("street", "")
+    if street.isdigit():
+        branches = branches.filter(street_id=int(street))
+    board = compliance.compute(branches, start, end, today=today)
+    previous = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    following = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    headers = board.rows[0].cells if board.rows else []
+    return render(
+        request,
+        "services/compliance_board.html",
+        {
+            "board": board,
+            "headers": headers,
+            "year": year,
+            "quarter": quarter,
+            "previous": previous,
+            "following": following,
+            "streets": Street.objects.all(),
+            "street": street,
+        },
+    )

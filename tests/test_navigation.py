@@ -11,10 +11,10 @@ EXPECTED = {
     "anonymous": ["home", "stations", "activities"],
     "member": ["home", "stations", "activities"],
     "station_staff": ["home", "stations", "activities", "console"],
-    "street_organizer": ["home", "stations", "activities", "tree", "roster"],
-    "enterprise_organizer": ["home", "stations", "activities", "tree", "roster"],
-    "outsider": ["home", "stations", "activities", "tree", "roster"],
-    "district_admin": ["home", "stations", "activities", "tree", "roster", "admin"],
+    "street_organizer": ["home", "stations", "activities", "tree", "roster", "compliance"],
+    "enterprise_organizer": ["home", "stations", "activities", "tree", "roster", "compliance"],
+    "outsider": ["home", "stations", "activities", "tree", "roster", "compliance"],
+    "district_admin": ["home", "stations", "activities", "tree", "roster", "compliance", "admin"],
     "auditor": ["home", "stations", "activities", "audit"],
 }
 

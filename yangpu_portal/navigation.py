@@ -88,6 +88,7 @@ def items_for(user) -> list[NavItem]:
     if roles.manages_people:
         items.append(NavItem(_("组织架构"), reverse("branches:organization-tree"), "tree"))
         items.append(NavItem(_("人员名册"), reverse("branches:member-list"), "roster"))
+        items.append(NavItem(_("三会一课"), reverse("services:compliance-board"), "compliance"))
     if roles.auditor:
         items.append(NavItem(_("审计日志"), reverse("admin:admin_logentry_changelist"), "audit"))
     if user.is_authenticated and user.is_staff and not roles.auditor:
