@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,8 +127,9 @@ def compute(branches, start: date, end: date, *, today: date | None = None) -> B
         .select_related("street")
         .order_by("street__sort_order", "path")
     )
-    # One GROUP BY: per branch, kind and month, the meetings with approved and draft minutes.
-    held = defaultdict(lambda: [0, 0, None])  # (branch, kind, month) -> [approved, draft, id]
+    # One GROUP BY: per branch, kind and (local) month, the meetings with approved and draft
+    # minutes. Year and month come back as integers: no per-row timezone conversion in Python.
+    held = {}  # (branch, kind, year, month) -> (approved, drafts, an activity id)
     if rules and branch_list:
         rows = (
             Activity.objects.filter(
@@ -139,8 +140,8 @@ def compute(branches, start: date, end: date, *, today: date | None = None) -> B
                 minutes__isnull=False,
             )
             .exclude(status=ActivityStatus.CANCELLED)
-            .annotate(month=TruncMonth("start"))
-            .values("host_organization_id", "kind", "month")
+            .annotate(year=ExtractYear("start"), month=ExtractMonth("start"))
+            .values("host_organization_id", "kind", "year", "month")
             .annotate(
                 approved=Count("pk", filter=Q(minutes__status=MinutesStatus.APPROVED)),
                 drafts=Count("pk", filter=Q(minutes__status=MinutesStatus.DRAFT)),
@@ -149,33 +150,30 @@ def compute(branches, start: date, end: date, *, today: date | None = None) -> B
             .order_by()
         )
         for row in rows:
-            month = row["month"]
-            month = timezone.localtime(month).date() if isinstance(month, datetime) else month
-            held[(row["host_organization_id"], row["kind"], month.replace(day=1))] = [
-                row["approved"],
-                row["drafts"],
-                row["first"],
-            ]
+            key = (row["host_organization_id"], row["kind"], row["year"], row["month"])
+            held[key] = (row["approved"], row["drafts"], row["first"])
 
-    rule_periods = [(rule, periods(rule, start, end)) for rule in rules]
+    # Each period with the (year, month) keys it spans, worked out once for all branches.
+    rule_periods = [
+        (rule, [(period, _months(period)) for period in periods(rule, start, end)])
+        for rule in rules
+    ]
     result_rows, by_street, district, overdue = [], defaultdict(Tally), Tally(), []
     for branch in branch_list:
         row = BranchRow(branch)
         street = branch.street.name if branch.street else "—"
         for rule, rule_period_list in rule_periods:
-            for period in rule_period_list:
+            for period, months in rule_period_list:
                 approved = drafts = 0
                 activity_id = None
-                month = period.start
-                while month < period.end:
-                    counts = held.get((branch.pk, rule.kind, month))
+                for year, month in months:
+                    counts = held.get((branch.pk, rule.kind, year, month))
                     if counts:
                         approved += counts[0]
                         drafts += counts[1]
                         activity_id = activity_id or counts[2]
-                    month = _month_add(month, 1)
-                cell = Cell(rule, period, _status(branch, rule, period, approved, drafts, today))
-                cell.activity_id = activity_id
+                status = _status(branch, rule, period, approved, drafts, today)
+                cell = Cell(rule, period, status, activity_id)
                 row.cells.append(cell)
                 if cell.status in (CellStatus.UPCOMING, CellStatus.NOT_APPLICABLE):
                     continue
@@ -192,6 +190,14 @@ def compute(branches, start: date, end: date, *, today: date | None = None) -> B
         result_rows.append(row)
     overdue.sort(key=lambda item: (-item[1].period.start.toordinal(), item[0].path))
     return Board(result_rows, dict(by_street), district, overdue)
+
+
+def _months(period: Period) -> list[tuple[int, int]]:
+    months, month = [], period.start
+    while month < period.end:
+        months.append((month.year, month.month))
+        month = _month_add(month, 1)
+    return months
 
 
 def _status(branch, rule, period, approved, drafts, today) -> str:
