@@ -133,6 +133,7 @@ def activity_update(*, activity: Activity, by, **fields) -> Activity:
         raise ValidationError(_("已取消或已结束的活动不能再修改。"))
     before = (activity.start, activity.end, activity.station_id, activity.address,
               activity.online_url)  # fmt: skip
+    capacity_before = activity.capacity
     for name, value in fields.items():
         if name not in ACTIVITY_FIELDS:
             raise ValueError(f"activity_update cannot set {name}")
@@ -144,6 +145,8 @@ def activity_update(*, activity: Activity, by, **fields) -> Activity:
     activity.save()
     after = (activity.start, activity.end, activity.station_id, activity.address,
              activity.online_url)  # fmt: skip
+    if activity.status == ActivityStatus.PUBLISHED and activity.capacity != capacity_before:
+        _promote_waitlist(activity)  # more places: the waitlist moves up
     if activity.status == ActivityStatus.PUBLISHED and before != after:
         start = timezone.localtime(activity.start).strftime("%Y-%m-%d %H:%M")
         _notify_signed_up(
@@ -317,6 +320,8 @@ def attendance_mark(*, activity: Activity, by, entries: list[dict]) -> list[Atte
     `status` (AttendanceStatus), `late`, `left_early`. Members outside the activity's roster
     are refused as a whole (nothing written)."""
     _check_manages(activity, by)
+    if activity.status in (ActivityStatus.DRAFT, ActivityStatus.CANCELLED):
+        raise ValidationError(_("草稿或已取消的活动不能登记出勤。"), code="not_held")
     from services.attendance import roster
 
     allowed = set(roster(activity).values_list("pk", flat=True))

@@ -3,7 +3,7 @@ absent, with names. Used by the attendance sheet, the minutes and the reminders.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
 from branches.models import Member, Organization, PoliticalStatus
 from services.models import (
@@ -24,8 +24,10 @@ def roster(activity: Activity):
         attendances__activity=activity
     )
     if activity.audience == Audience.ORGANIZATION:
-        host = activity.host_organization
-        in_host = Organization.objects.filter(path__startswith=host.path).values("pk")
+        # The host's path is read in the query: an Organization instance's path goes stale
+        # when treebeard reorders siblings.
+        host_path = Organization.objects.filter(pk=activity.host_organization_id).values("path")
+        in_host = Organization.objects.filter(path__startswith=Subquery(host_path[:1])).values("pk")
         expected |= Q(
             organization__in=in_host,
             political_status__in=[PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL],

@@ -103,8 +103,14 @@ class ActivityQuerySet(models.QuerySet):
 
     @staticmethod
     def _managed_q(user) -> Q:
-        organizations = list(Organization.objects.visible_to(user).values_list("pk", flat=True))
-        stations = list(Station.objects.visible_to(user).values_list("pk", flat=True))
+        # The scope's ids are read once per user object (that is, once per request).
+        cached = getattr(user, "_services_scope", None)
+        if cached is None:
+            cached = user._services_scope = (
+                list(Organization.objects.visible_to(user).values_list("pk", flat=True)),
+                list(Station.objects.visible_to(user).values_list("pk", flat=True)),
+            )
+        organizations, stations = cached
         return Q(host_organization__in=organizations) | Q(station__in=stations) | Q(created_by=user)
 
     def published(self):

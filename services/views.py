@@ -351,8 +351,8 @@ def checkin(request, code):
 def attendance_sheet(request, pk):
     """Staff mark many members present or absent at once, with lateness and early leaving."""
     activity = _managed(request, pk)
-    members = list(roster(activity))
     if request.method == "POST":
+        members = list(roster(activity))
         entries = []
         for member in members:
             status = request.POST.get(f"status-{member.pk}", "")

@@ -326,3 +326,26 @@ def test_reminder_command_is_safe_to_run_twice(enterprise_organizer, rider_branc
     call_command("send_activity_reminders", stdout=out)
     assert "0 new reminders" in out.getvalue().splitlines()[-1]
     assert notified(member) == ["活动提醒：支部委员会"]
+
+
+def test_more_places_promote_the_waitlist(public_activity, member, second_rider, station_staff):
+    Activity.objects.filter(pk=public_activity.pk).update(capacity=1)
+    public_activity.refresh_from_db()
+    actions.signup_create(activity=public_activity, by=member)
+    waiting = actions.signup_create(activity=public_activity, by=second_rider)
+    actions.activity_update(activity=public_activity, by=station_staff, capacity=2)
+    waiting.refresh_from_db()
+    assert waiting.status == SignupStatus.CONFIRMED
+    assert notified(second_rider) == ["候补成功：骑手健康体检"]
+
+
+def test_no_attendance_for_a_cancelled_activity(meeting, member, enterprise_organizer):
+    actions.activity_cancel(activity=meeting, by=enterprise_organizer)
+    meeting.refresh_from_db()
+    with pytest.raises(ValidationError):
+        actions.attendance_mark(
+            activity=meeting,
+            by=enterprise_organizer,
+            entries=[{"member": Member.objects.get(user=member), "status": "present"}],
+        )
+    assert not Attendance.objects.exists()
