@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Street
+from branches.models import Organization, Street
 from services.actions import MAX_REPEATS
 from services.models import Activity, ActivityKind, AttachmentKind, Minutes, Program
 from services.scope import hostable_organizations
@@ -105,7 +105,11 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host_organization"].queryset = hostable_organizations(user).order_by("path")
+        hosts = hostable_organizations(user)
+        if self.instance.pk:
+            # Whoever may edit the activity may keep its current host.
+            hosts = hosts | Organization.objects.filter(pk=self.instance.host_organization_id)
+        self.fields["host_organization"].queryset = hosts.order_by("path")
         # Any open station: an organizer may meet at a station they do not run.
         self.fields["station"].queryset = Station.objects.active().order_by("name")
         if self.instance.pk:

@@ -387,3 +387,25 @@ def test_inbox_is_private(client, member, second_rider, meeting, enterprise_orga
     client.post(reverse("services:inbox-read"))
     assert Notification.objects.unread().count() == 1
     assert client.get(reverse("services:inbox-read")).status_code == 405
+
+
+def test_station_staff_edit_a_meeting_held_at_their_station(client, station_staff, meeting, member):
+    client.force_login(station_staff)
+    url = reverse("services:activity-edit", args=[meeting.pk])
+    start = timezone.localtime(meeting.start) + timedelta(hours=1)
+    response = client.post(
+        url,
+        {
+            "title": meeting.title,
+            "kind": meeting.kind,
+            "program": meeting.program,
+            "host_organization": meeting.host_organization_id,
+            "station": meeting.station_id,
+            "start": start.strftime("%Y-%m-%dT%H:%M"),
+            "end": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "audience": meeting.audience,
+        },
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.start).strftime("%H:%M") == start.strftime("%H:%M")
