@@ -7,15 +7,16 @@ from django.urls import reverse
 
 NAV_KEYS = re.compile(r'data-nav="([a-z]+)"')
 
+ORGANIZER = ["tree", "roster", "outlets", "compliance"]
 EXPECTED = {
-    "anonymous": ["home", "stations"],
-    "member": ["home", "stations"],
-    "station_staff": ["home", "stations", "console"],
-    "street_organizer": ["home", "stations", "tree", "roster", "outlets"],
-    "enterprise_organizer": ["home", "stations", "tree", "roster", "outlets"],
-    "outsider": ["home", "stations", "tree", "roster", "outlets"],
-    "district_admin": ["home", "stations", "tree", "roster", "outlets", "admin"],
-    "auditor": ["home", "stations", "audit"],
+    "anonymous": ["home", "stations", "activities"],
+    "member": ["home", "stations", "activities"],
+    "station_staff": ["home", "stations", "activities", "console"],
+    "street_organizer": ["home", "stations", "activities", *ORGANIZER],
+    "enterprise_organizer": ["home", "stations", "activities", *ORGANIZER],
+    "outsider": ["home", "stations", "activities", *ORGANIZER],
+    "district_admin": ["home", "stations", "activities", *ORGANIZER, "admin"],
+    "auditor": ["home", "stations", "activities", "audit"],
 }
 
 

@@ -693,3 +693,64 @@ VISITS = (
     ),
     (130, DADA, "与达达党支部书记座谈，梳理流动党员名单。", "", None),
 )
+# --- Activities (issue 5) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivitySpec:
+    """A demo activity, found again by (host organization, title). `days` and `hour` place it
+    relative to the day it is first seeded; past ones get attendance and, for meetings,
+    minutes (approved when `approve`)."""
+
+    title: str
+    kind: str
+    program: str
+    host: str  # organization name
+    by: str  # demo username who creates it (within their scope)
+    days: int  # from today; negative: in the past
+    hour: int
+    audience: str
+    station: str | None = None  # station name; None: `address` or `online_url`
+    address: str = ""
+    online_url: str = ""
+    capacity: int | None = None
+    description: str = ""
+    minutes: bool = False
+    approve: bool = False
+
+
+HUI_DAQIAO = "互联宝地骑手党群服务站"
+
+ACTIVITIES = (
+    ActivitySpec(
+        "支部委员会：研究骑手关爱工作", "branch_committee", "ideology", RIDER_BRANCH,
+        "meituan", 3, 19, "organization", station=DEMO_STATION,
+        description="研究本月骑手关爱工作、发展党员工作。",
+    ),
+    ActivitySpec(
+        "支部委员会：发展党员工作", "branch_committee", "ideology", RIDER_BRANCH,
+        "meituan", -20, 19, "organization", station=DEMO_STATION,
+        minutes=True, approve=True,
+    ),
+    ActivitySpec(
+        "外卖骑手党支部党课：交通安全与职业发展", "party_lecture", "ideology", RIDER_BRANCH,
+        "meituan", -40, 15, "organization", station=HUI_DAQIAO, minutes=True,
+    ),
+    ActivitySpec(
+        "骑手免费健康体检", "health_check", "health", street_committee(_street("wujiaochang")),
+        "station", 5, 10, "public", station=DEMO_STATION, capacity=30,
+        description="血压、血糖、视力检查，现场医生咨询。",
+    ),
+    ActivitySpec(
+        "新就业群体劳动权益政策宣讲", "policy_talk", "policy", MEITUAN_COMMITTEE,
+        "meituan", 10, 14, "workers", station=HUI_DAQIAO, capacity=50,
+    ),
+    ActivitySpec(
+        "“红色骑迹”主题党日", "theme_day", "red_position", MEITUAN_COMMITTEE,
+        "meituan", 12, 9, "party", online_url="https://meeting.yangpu.example/theme-day",
+    ),
+    ActivitySpec(
+        "爱心接力·夏日送清凉志愿服务", "volunteer", "aid", street_committee(_street("wujiaochang")),
+        "station", -14, 15, "public", station=DEMO_STATION,
+    ),
+)  # fmt: skip

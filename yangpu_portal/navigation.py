@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from branches.roles import (
     SECURITY_ADMIN_GROUP,
     SYSTEM_ADMIN_GROUP,
 )
+from services.models import Notification
 from stations.models import StationStaff
 
 
@@ -33,6 +35,8 @@ class Roles:
     organizer: bool = False
     station_staff: bool = False
     member: bool = False
+    # Issue 5: the bell's unread count rides on the same query.
+    unread_notifications: int = 0
 
     @property
     def needs_two_factor(self) -> bool:
@@ -66,6 +70,16 @@ def roles_of(user) -> Roles:
             organizer=Exists(OrganizerAssignment.objects.filter(user=OuterRef("pk"))),
             station_staff=Exists(StationStaff.objects.filter(user=OuterRef("pk"))),
             member=Exists(Member.objects.filter(user=OuterRef("pk"))),
+            unread_notifications=Coalesce(
+                Subquery(
+                    Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+                    .order_by()
+                    .values("user")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
         )
         .get()
     )
@@ -86,6 +100,7 @@ def items_for(user) -> list[NavItem]:
     items = [
         NavItem(_("首页"), reverse("home"), "home"),
         NavItem(_("服务站点"), reverse("stations:station-list"), "stations"),
+        NavItem(_("活动日历"), reverse("services:activity-list"), "activities"),
     ]
     if roles.station_staff:
         items.append(NavItem(_("站点工作台"), reverse("stations:console"), "console"))
@@ -93,6 +108,7 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem(_("组织架构"), reverse("branches:organization-tree"), "tree"))
         items.append(NavItem(_("人员名册"), reverse("branches:member-list"), "roster"))
         items.append(NavItem(_("快递外卖网点"), reverse("stations:outlet-list"), "outlets"))
+        items.append(NavItem(_("三会一课"), reverse("services:compliance-board"), "compliance"))
     if roles.auditor:
         items.append(NavItem(_("审计日志"), reverse("audit:event-list"), "audit"))
     if user.is_authenticated and user.is_staff and not roles.auditor:
@@ -101,5 +117,11 @@ def items_for(user) -> list[NavItem]:
 
 
 def navigation(request):
-    """Context processor: `nav_items`, evaluated lazily."""
-    return {"nav_items": SimpleLazyObject(lambda: items_for(request.user))}
+    """Context processor: `nav_items` and the bell's `unread_notifications`, evaluated lazily
+    (both from the one roles query)."""
+    return {
+        "nav_items": SimpleLazyObject(lambda: items_for(request.user)),
+        "unread_notifications": SimpleLazyObject(
+            lambda: roles_of(request.user).unread_notifications
+        ),
+    }

@@ -299,4 +299,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
 
+# --- Notifications (issue 5) ------------------------------------------------------------------
+# SMS go through this class (dotted path); the default writes them to the log. A gateway is a
+# class with `send(*, phone, text)`, configured here, never imported by name in the code.
+SERVICES_SMS_SENDER = env_str("SERVICES_SMS_SENDER", "services.senders.ConsoleSmsSender")
+# Django's Tasks API: the immediate backend runs notification delivery inline after commit.
+# A worker backend (e.g. django-tasks-db) can replace it without touching services.tasks.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
 SITE_NAME = _("杨浦区新就业群体党建服务平台")

@@ -17,6 +17,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     # Printed on station posters: never change this path.
     path("s/<uuid:code>/", station_views.checkin, name="station-checkin"),
+    # Issue 5: /activities/, /a/<code>/, /notifications/, /compliance/ (paths in services.urls).
+    path("", include("services.urls")),
 ]
 
 # Uploaded files (station photos) from the development server only; in production the storage

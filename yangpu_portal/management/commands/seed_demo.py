@@ -484,6 +484,7 @@ class Seeder:
         for user in users.values():
             self._demo_totp(user)
         self._demo_visits(users["district"])
+        self._demo_activities(users)
 
     def _demo_totp(self, user) -> None:
         """The roles that require two-factor sign-in get an authenticator with the published
@@ -510,6 +511,65 @@ class Seeder:
                     follow_up_due=today + timedelta(days=due_in) if due_in else None,
                 )
             self._tally("visits", not exists)
+
+    def _demo_activities(self, users) -> None:
+        """Issue 5's demo activities, through the services actions (idempotent by host and
+        title: an existing one is left alone)."""
+        from datetime import datetime, time
+
+        from services import actions as activity_actions
+        from services.attendance import roster
+        from services.models import Activity
+
+        today = timezone.localdate()
+        for spec in demo.ACTIVITIES:
+            host = self.organizations[spec.host]
+            if Activity.objects.filter(host_organization=host, title=spec.title).exists():
+                self._tally("activities", False)
+                continue
+            by = users[spec.by]
+            start = timezone.make_aware(
+                datetime.combine(today + timedelta(days=spec.days), time(spec.hour))
+            )
+            venue = {"address": spec.address, "online_url": spec.online_url}
+            if spec.station:
+                venue["station"] = Station.objects.get(name=spec.station)
+            activity = activity_actions.activity_create(
+                by=by,
+                publish=True,
+                title=spec.title,
+                kind=spec.kind,
+                program=spec.program,
+                host_organization=host,
+                start=start,
+                end=start + timedelta(hours=2),
+                audience=spec.audience,
+                capacity=spec.capacity,
+                description=spec.description,
+                **venue,
+            )
+            self._tally("activities", True)
+            if spec.days >= 0:
+                continue
+            members = list(roster(activity)[:12])
+            entries = [
+                {"member": m, "status": "absent" if i % 5 == 4 else "present", "late": i == 1}
+                for i, m in enumerate(members)
+            ]
+            activity_actions.attendance_mark(activity=activity, by=by, entries=entries)
+            if spec.minutes:
+                names = [m.name for m in members] or ["—"]
+                minutes = activity_actions.minutes_save(
+                    activity=activity,
+                    by=by,
+                    chair=names[0],
+                    recorder=names[-1],
+                    topic=spec.title,
+                    content="传达学习上级精神；通报支部近期工作；讨论骑手关爱与安全。",
+                    resolutions="一、按月开展交通安全提醒；二、做好发展党员工作。",
+                )
+                if spec.approve:
+                    activity_actions.minutes_approve(minutes=minutes, by=by)
 
     def _demo_user(self, spec: demo.DemoUser, password: str):
         user_model = get_user_model()
