@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -116,11 +117,18 @@ def station_list(request):
     return render(request, "stations/station_list.html", context)
 
 
+def station_activities(station, user) -> list | None:
+    """The station's upcoming activities from the app named by STATIONS_ACTIVITY_PROVIDER
+    (`services`, which this app may not import), or None when none is configured."""
+    if not settings.STATIONS_ACTIVITY_PROVIDER:
+        return None
+    return import_string(settings.STATIONS_ACTIVITY_PROVIDER)(station=station, user=user)
+
+
 @require_GET
 def station_detail(request, pk):
     """A station's public page. Inactive stations are shown only to those who manage them.
-    `upcoming_activities` stays unset until activities exist: the template shows that section
-    only when a view provides it."""
+    The upcoming-activities section appears when an activity provider is configured."""
     today = station_local_now().date()
     stations = (
         Station.objects.with_open_now()
@@ -140,6 +148,7 @@ def station_detail(request, pk):
         station = get_object_or_404(stations.visible_to(request.user), pk=pk)
     context = {
         "station": station,
+        "upcoming_activities": station_activities(station, request.user),
         "today_weekday": today.weekday(),
         "navigate_links": navigate_links(station),
         "map_data": map_data(
@@ -207,6 +216,7 @@ def console_station(request, pk):
         "visitor_form": VisitorCountForm(),
         "closure_form": ClosureForm(today=today),
         "closures": station.closures.filter(date__gte=today),
+        "station_activities": station_activities(station, request.user),
     }
     return render(request, "stations/console_station.html", context)
 

@@ -282,6 +282,10 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # The file waiting between dry run and confirm must be readable by every app host.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
+# --- Cross-app hooks ---------------------------------------------------------------------------
+# stations may not import services (dependencies point one way); it calls what this names.
+STATIONS_ACTIVITY_PROVIDER = "services.integrations.station_activities"
+
 # --- Audit trail ---------------------------------------------------------------------------------
 # Records younger than this are never pruned (MLPS level 3 asks for at least 180 days).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)

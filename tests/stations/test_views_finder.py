@@ -255,7 +255,7 @@ class TestStationPage:
         assert "星期二" not in html  # closed days are not listed
         assert "2026-12-25（检修）" in html
         assert "饮水" in html and "充电" in html and "健康守护" in html
-        assert "data-upcoming-activities" not in html
+        assert "暂无近期活动" in html  # the section from the activity provider, still empty
 
     def test_badge_says_closed_at_night(self, client, day_station, clock):
         clock(datetime(2026, 11, 23, 20, 0, tzinfo=SHANGHAI))
