@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from branches.models import Member
 from services.models import (
@@ -151,9 +152,9 @@ def activity_update(*, activity: Activity, by, **fields) -> Activity:
         start = timezone.localtime(activity.start).strftime("%Y-%m-%d %H:%M")
         _notify_signed_up(
             activity,
-            title=_("活动时间或地点有变：%(title)s") % {"title": activity.title},
-            body=_("新的时间：%(start)s；地点：%(venue)s")
-            % {"start": start, "venue": activity.venue_display},
+            title=gettext_noop("活动时间或地点有变：%(title)s"),
+            body=gettext_noop("新的时间：%(start)s；地点：%(venue)s"),
+            params={"title": activity.title, "start": start, "venue": activity.venue_display},
         )
     return activity
 
@@ -180,8 +181,9 @@ def activity_cancel(*, activity: Activity, by, reason: str = "") -> Activity:
     activity.save(update_fields=["status", "updated_at"])
     _notify_signed_up(
         activity,
-        title=_("活动已取消：%(title)s") % {"title": activity.title},
+        title=gettext_noop("活动已取消：%(title)s"),
         body=reason,
+        params={"title": activity.title},
     )
     return activity
 
@@ -263,8 +265,9 @@ def _promote_waitlist(activity: Activity) -> None:
     notification_send(
         user_ids=users,
         activity=activity,
-        title=_("候补成功：%(title)s") % {"title": activity.title},
-        body=_("有名额空出，您已从候补转为正式报名。"),
+        title=gettext_noop("候补成功：%(title)s"),
+        body=gettext_noop("有名额空出，您已从候补转为正式报名。"),
+        params={"title": activity.title},
     )
 
 
@@ -388,23 +391,34 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, by) -> LeaveRequest:
     leave.decided_by, leave.decided_at = by, timezone.now()
     leave.save()
     if leave.member.user_id:
-        title = (_("请假已批准：%(title)s") if approve else _("请假未获批准：%(title)s")) % {
-            "title": leave.activity.title
-        }
-        notification_send(user_ids=[leave.member.user_id], activity=leave.activity, title=title)
+        title = (
+            gettext_noop("请假已批准：%(title)s")
+            if approve
+            else gettext_noop("请假未获批准：%(title)s")
+        )
+        notification_send(
+            user_ids=[leave.member.user_id],
+            activity=leave.activity,
+            title=title,
+            params={"title": leave.activity.title},
+        )
     return leave
 
 
 # --- Notifications ------------------------------------------------------------------------------
 
 
-def _notify_signed_up(activity: Activity, *, title: str, body: str = "") -> None:
+def _notify_signed_up(
+    activity: Activity, *, title: str, body: str = "", params: dict | None = None
+) -> None:
     users = Signup.objects.filter(
         activity=activity,
         status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITLISTED],
         member__user__isnull=False,
     ).values_list("member__user_id", flat=True)
-    notification_send(user_ids=list(users), activity=activity, title=title, body=body)
+    notification_send(
+        user_ids=list(users), activity=activity, title=title, body=body, params=params
+    )
 
 
 @transaction.atomic
@@ -413,12 +427,15 @@ def notification_send(
     user_ids: list[int],
     title: str,
     body: str = "",
+    params: dict | None = None,
     activity: Activity | None = None,
     dedupe_key: str | None = None,
 ) -> list[Notification]:
     """Put a notification in each user's inbox, and after commit hand the IDs to the delivery
-    task (e-mail, SMS). With `dedupe_key` ("reminder:<activity>:<user>" is suffixed per user)
-    a user who already has that notification gets no second one."""
+    task (e-mail, SMS). `title` and `body` are source strings (msgids) filled from `params`
+    when shown, so each reader sees them in their own language. With `dedupe_key`
+    ("reminder:<activity>:<user>" is suffixed per user) a user who already has that
+    notification gets no second one."""
     if not user_ids:
         return []
     url = reverse("services:activity-detail", args=[activity.pk]) if activity else ""
@@ -426,7 +443,13 @@ def notification_send(
     for user_id in dict.fromkeys(user_ids):
         key = f"{dedupe_key}:{user_id}" if dedupe_key else ""
         notification = Notification(
-            user_id=user_id, title=title, body=body, url=url, activity=activity, dedupe_key=key
+            user_id=user_id,
+            title=title,
+            body=body,
+            params=params or {},
+            url=url,
+            activity=activity,
+            dedupe_key=key,
         )
         if not key:
             notification.save()
@@ -477,9 +500,13 @@ def reminders_send(*, now: datetime | None = None, dry_run: bool = False) -> int
                 notification_send(
                     user_ids=users,
                     activity=activity,
-                    title=_("活动提醒：%(title)s") % {"title": activity.title},
-                    body=_("%(start)s 在 %(venue)s 举行。")
-                    % {"start": start, "venue": activity.venue_display},
+                    title=gettext_noop("活动提醒：%(title)s"),
+                    body=gettext_noop("%(start)s 在 %(venue)s 举行。"),
+                    params={
+                        "title": activity.title,
+                        "start": start,
+                        "venue": activity.venue_display,
+                    },
                     dedupe_key=f"reminder:{activity.pk}",
                 )
             )

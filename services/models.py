@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Member, Organization
@@ -470,6 +471,9 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
+    # `title` and `body` hold source strings; `params` fills their %(name)s placeholders when
+    # they are shown, in the reader's language (see `rendered`).
+    params = models.JSONField(_("参数"), default=dict, blank=True)
     dedupe_key = models.CharField(_("去重键"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
@@ -495,6 +499,27 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    def rendered(self, text: str) -> str:
+        """`text` (title or body) translated into the active language and filled in. Free
+        text (a cancellation reason) comes back as written."""
+        if not text:
+            return ""
+        translated = gettext(text)
+        if not self.params:
+            return translated
+        try:
+            return translated % self.params
+        except (KeyError, TypeError, ValueError):
+            return translated
+
+    @property
+    def display_title(self) -> str:
+        return self.rendered(self.title)
+
+    @property
+    def display_body(self) -> str:
+        return self.rendered(self.body)
 
 
 # --- Minutes of organizational-life meetings ----------------------------------------------------

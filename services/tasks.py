@@ -5,10 +5,11 @@ Arguments are IDs, never instances."""
 
 import logging
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from services.senders import sms_sender
 
@@ -29,10 +30,14 @@ def deliver_notifications(notification_ids: list[int]) -> int:
     delivered = []
     for notification in pending:
         user = notification.user
-        text = f"{notification.title}\n{notification.body}".strip()
+        # Outgoing copies are in the portal's default language (people keep no language
+        # preference); the inbox shows each reader's own.
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = notification.display_title
+            text = f"{subject}\n{notification.display_body}".strip()
         if user.email:
             try:
-                send_mail(notification.title, text, None, [user.email])
+                send_mail(subject, text, None, [user.email])
             except Exception:
                 logger.exception("e-mail for notification %s failed", notification.pk)
         member = getattr(user, "member", None)

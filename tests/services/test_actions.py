@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def notified(user) -> list[str]:
-    return list(Notification.objects.filter(user=user).values_list("title", flat=True))
+    return [n.display_title for n in Notification.objects.filter(user=user)]
 
 
 # --- Activities ---------------------------------------------------------------------------------
@@ -349,3 +349,18 @@ def test_no_attendance_for_a_cancelled_activity(meeting, member, enterprise_orga
             entries=[{"member": Member.objects.get(user=member), "status": "present"}],
         )
     assert not Attendance.objects.exists()
+
+
+def test_each_reader_sees_a_notification_in_their_own_language(
+    member, meeting, enterprise_organizer
+):
+    """Stored as source text plus parameters, shown in the reader's language."""
+    from django.utils import translation
+
+    actions.signup_create(activity=meeting, by=member)
+    actions.activity_cancel(activity=meeting, by=enterprise_organizer, reason="台风")
+    notification = Notification.objects.get(user=member)
+    with translation.override("en"):
+        assert notification.display_title == f"Activity cancelled: {meeting.title}"
+    with translation.override("zh-hans"):
+        assert notification.display_title == f"活动已取消：{meeting.title}"
