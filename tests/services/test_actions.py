@@ -27,7 +27,10 @@ pytestmark = pytest.mark.django_db
 
 
 def notified(user) -> list[str]:
-    return [n.display_title for n in Notification.objects.filter(user=user)]
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return [n.display_title for n in Notification.objects.filter(user=user)]
 
 
 # --- Activities ---------------------------------------------------------------------------------
