@@ -57,6 +57,18 @@ def pytest_terminal_summary(terminalreporter):
 _phones = itertools.count(10000000001)
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in English (the language switch
+    tests) leaves its language active in the thread, which would leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 # A fixed authenticator-app secret for the personas whose roles require two-factor sign-in.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
