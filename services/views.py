@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,6 +39,7 @@ from services.models import (
     member_of,
 )
 from services.scope import may_manage_anything
+from stations.qr import qr_svg
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -138,6 +140,10 @@ def activity_detail(request, pk):
         context["pending_leave"] = activity.leave_requests.filter(
             status=LeaveStatus.PENDING
         ).select_related("member")
+        # The QR code members scan at the meeting (show it on a screen or print the page).
+        landing = request.build_absolute_uri(reverse("services:checkin", args=[activity.code]))
+        context["checkin_url"] = landing
+        context["checkin_qr"] = qr_svg(landing)
     return render(request, "services/activity_detail.html", context)
 
 

@@ -409,3 +409,15 @@ def test_station_staff_edit_a_meeting_held_at_their_station(client, station_staf
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert timezone.localtime(meeting.start).strftime("%H:%M") == start.strftime("%H:%M")
+
+
+def test_managers_get_the_check_in_qr_code_members_do_not(
+    client, enterprise_organizer, member, meeting
+):
+    url = reverse("services:activity-detail", args=[meeting.pk])
+    client.force_login(enterprise_organizer)
+    html = client.get(url).content.decode()
+    assert "data-checkin-qr" in html
+    assert f"http://testserver/a/{meeting.code}/" in html
+    client.force_login(member)
+    assert "data-checkin-qr" not in client.get(url).content.decode()
