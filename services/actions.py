@@ -521,10 +521,18 @@ MINUTES_FIELDS = ("chair", "recorder", "topic", "content", "resolutions")
 
 
 def may_approve_minutes(user, activity: Activity) -> bool:
-    """The branch secretary's act: people whose organization scope covers the host (district
-    staff, street and enterprise organizers), not station staff. One query at most."""
-    from branches.models import Organization
+    """The branch secretary's act. When the host organization has a secretary account (an
+    organizer assignment with the secretary role), only that person approves; otherwise
+    people whose organization scope covers the host (district staff, street and enterprise
+    organizers) stand in, never station staff. Two queries at most."""
+    from branches.models import Organization, OrganizerAssignment, OrganizerRole
 
+    secretaries = OrganizerAssignment.objects.filter(
+        organization_id=activity.host_organization_id, role=OrganizerRole.SECRETARY
+    ).values_list("user_id", flat=True)
+    secretary_ids = set(secretaries)
+    if secretary_ids:
+        return user.pk in secretary_ids
     if user.has_perm("services.change_minutes"):
         return True
     return Organization.objects.visible_to(user).filter(pk=activity.host_organization_id).exists()

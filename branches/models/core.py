@@ -399,6 +399,7 @@ class OrganizerRole(models.TextChoices):
     STREET = "street", _("街道党工委组织员")
     ENTERPRISE = "enterprise", _("企业党委组织员")
     WORKER = "worker", _("专职党群工作者")
+    SECRETARY = "secretary", _("党支部书记")
 
 
 class OrganizerAssignment(models.Model):

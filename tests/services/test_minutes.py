@@ -171,3 +171,21 @@ def test_empty_minutes_form_shows_errors(client, enterprise_organizer, held):
 def test_print_without_minutes_is_404(client, enterprise_organizer, held):
     client.force_login(enterprise_organizer)
     assert client.get(reverse("services:minutes-print", args=[held.pk])).status_code == 404
+
+
+def test_once_a_branch_has_a_secretary_account_only_the_secretary_approves(
+    held, enterprise_organizer, rider_branch
+):
+    from branches.models import OrganizerAssignment, OrganizerRole
+    from tests.conftest import make_user
+
+    secretary = make_user("secretary")
+    OrganizerAssignment.objects.create(
+        user=secretary, role=OrganizerRole.SECRETARY, organization=held.host_organization
+    )
+    minutes = actions.minutes_save(activity=held, by=enterprise_organizer, **FIELDS)
+    with pytest.raises(PermissionDenied):
+        actions.minutes_approve(minutes=minutes, by=enterprise_organizer)
+    actions.minutes_approve(minutes=minutes, by=secretary)
+    minutes.refresh_from_db()
+    assert minutes.status == MinutesStatus.APPROVED and minutes.approved_by == secretary
