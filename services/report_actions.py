@@ -182,12 +182,14 @@ def report_start(*, report: Report, by, note: str = "") -> Report:
 
 
 @transaction.atomic
-def report_resolve(*, report: Report, by, note: str) -> Report:
-    """处理中 → 已办结 with a resolution note (required)."""
+def report_resolve(*, report: Report, by, note: str, photo=None) -> Report:
+    """处理中 → 已办结 with a resolution note (required) and an optional photo of the fix
+    (cleaned like the reporter's)."""
     _handler(report, by)
     if not note.strip():
         raise ValidationError(_("请填写办结说明。"))
-    return _move(
+    cleaned = clean_photo(photo) if photo else None
+    report = _move(
         report,
         to=S.RESOLVED,
         allowed=(S.IN_PROGRESS,),
@@ -196,6 +198,9 @@ def report_resolve(*, report: Report, by, note: str) -> Report:
         resolution_note=note,
         resolved_at=timezone.now(),
     )
+    if cleaned is not None:
+        ReportPhoto.objects.create(report=report, image=cleaned, at_resolution=True)
+    return report
 
 
 @transaction.atomic

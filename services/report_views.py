@@ -239,7 +239,7 @@ def triage_detail(request, pk):
         form = MoveForm(request.POST)
         if form.is_valid():
             try:
-                _apply_move(report, form.cleaned_data, request.user)
+                _apply_move(report, form.cleaned_data, request.user, request.FILES.get("photo"))
             except ValidationError as exc:
                 _error(request, exc)
             else:
@@ -261,7 +261,7 @@ def triage_detail(request, pk):
     )
 
 
-def _apply_move(report, data, user):
+def _apply_move(report, data, user, photo=None):
     move, note = data["move"], data["note"]
     if move == "accept":
         actions.report_accept(report=report, by=user, note=note)
@@ -273,7 +273,7 @@ def _apply_move(report, data, user):
     elif move == "start":
         actions.report_start(report=report, by=user, note=note)
     elif move == "resolve":
-        actions.report_resolve(report=report, by=user, note=note)
+        actions.report_resolve(report=report, by=user, note=note, photo=photo)
     elif move == "reject":
         actions.report_reject(report=report, by=user, reason=note)
     elif move == "duplicate":

@@ -304,6 +304,8 @@ class ReportPhoto(models.Model):
         Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("事件")
     )
     image = models.FileField(_("照片"), upload_to="reports/%Y/%m/")
+    # False: the reporter's photo; True: the handler's photo of the fix, added at 已办结.
+    at_resolution = models.BooleanField(_("办结照片"), default=False)
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     class Meta:

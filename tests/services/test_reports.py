@@ -558,3 +558,31 @@ def test_triage_query_count_is_constant(
     with django_assert_num_queries(9):
         response = client.get(reverse("services:report-triage"))
     assert response.content.decode().count("data-report=") == size
+
+
+def test_resolution_photo_is_optional_and_cleaned(client, report, street_organizer, unit):
+    actions.report_accept(report=report, by=street_organizer)
+    actions.report_dispatch(report=report, unit=unit, by=street_organizer)
+    actions.report_start(report=report, by=street_organizer)
+    client.force_login(street_organizer)
+    url = reverse("services:report-triage-detail", args=[report.pk])
+    photo = SimpleUploadedFile("fixed.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    client.post(url, {"move": "resolve", "note": "已更换井盖", "photo": photo})
+    report.refresh_from_db()
+    assert report.state == ReportState.RESOLVED
+    stored = report.photos.get(at_resolution=True)
+    with default_storage.open(stored.image.name) as f:
+        assert not Image.open(f).getexif()
+
+
+def test_resolution_with_a_non_image_writes_nothing(client, report, street_organizer, unit):
+    actions.report_accept(report=report, by=street_organizer)
+    actions.report_dispatch(report=report, unit=unit, by=street_organizer)
+    actions.report_start(report=report, by=street_organizer)
+    client.force_login(street_organizer)
+    url = reverse("services:report-triage-detail", args=[report.pk])
+    bad = SimpleUploadedFile("fixed.jpg", b"not an image")
+    response = client.post(url, {"move": "resolve", "note": "ok", "photo": bad}, follow=True)
+    assert "不是可识别的图片" in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReportState.IN_PROGRESS and not report.photos.exists()
