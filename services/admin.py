@@ -74,3 +74,56 @@ class MinutesAdmin(admin.ModelAdmin):
 class ComplianceRuleAdmin(admin.ModelAdmin):
     list_display = ["kind", "period", "required", "is_active"]
     list_editable = ["period", "required", "is_active"]
+
+
+# --- Issue 7: sentinel reports. Categories, units and routing are data edited here; reports
+# are read-only (every move goes through services.report_actions).
+
+from services.reports import (  # noqa: E402
+    HandlingUnit,
+    Report,
+    ReportAction,
+    ReportCategory,
+    RoutingRule,
+)
+
+
+@admin.register(ReportCategory)
+class ReportCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "time_limit_days", "sort_order", "active"]
+    list_editable = ["time_limit_days", "sort_order", "active"]
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "contact"]
+    search_fields = ["name"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["category", "street", "unit"]
+    list_filter = ["category", "street"]
+
+
+class ReportActionInline(admin.TabularInline):
+    model = ReportAction
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "by", "from_state", "to_state", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["pk", "category", "street", "state", "unit", "due_date", "submitted_at"]
+    list_filter = ["state", "category", "street"]
+    inlines = [ReportActionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -33,3 +33,17 @@ urlpatterns = [
     path("notifications/", views.inbox, name="inbox"),
     path("notifications/read/", views.inbox_read, name="inbox-read"),
 ]
+
+# Issue 7: sentinel reports (民情前哨).
+from services import report_views  # noqa: E402
+
+urlpatterns += [
+    path("reports/", report_views.report_list, name="report-list"),
+    path("reports/new/", report_views.report_new, name="report-new"),
+    path("reports/mine/", report_views.report_mine, name="report-mine"),
+    path("reports/<int:pk>/metoo/", report_views.report_me_too, name="report-metoo"),
+    path("reports/<int:pk>/confirm/", report_views.report_confirm, name="report-confirm"),
+    path("reports/triage/", report_views.triage, name="report-triage"),
+    path("reports/triage/accept/", report_views.triage_bulk_accept, name="report-bulk-accept"),
+    path("reports/triage/<int:pk>/", report_views.triage_detail, name="report-triage-detail"),
+]

@@ -9,14 +9,14 @@ NAV_KEYS = re.compile(r'data-nav="([a-z]+)"')
 
 ORGANIZER = ["tree", "roster", "outlets", "compliance"]
 EXPECTED = {
-    "anonymous": ["home", "stations", "activities"],
-    "member": ["home", "stations", "activities"],
-    "station_staff": ["home", "stations", "activities", "console"],
-    "street_organizer": ["home", "stations", "activities", *ORGANIZER],
-    "enterprise_organizer": ["home", "stations", "activities", *ORGANIZER],
-    "outsider": ["home", "stations", "activities", *ORGANIZER],
-    "district_admin": ["home", "stations", "activities", *ORGANIZER, "admin"],
-    "auditor": ["home", "stations", "activities", "audit"],
+    "anonymous": ["home", "stations", "activities", "reports"],
+    "member": ["home", "stations", "activities", "reports"],
+    "station_staff": ["home", "stations", "activities", "console", "reports"],
+    "street_organizer": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
+    "enterprise_organizer": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
+    "outsider": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
+    "district_admin": ["home", "stations", "activities", *ORGANIZER, "reports", "triage", "admin"],
+    "auditor": ["home", "stations", "activities", "reports", "audit"],
 }
 
 

@@ -109,6 +109,10 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem(_("人员名册"), reverse("branches:member-list"), "roster"))
         items.append(NavItem(_("快递外卖网点"), reverse("stations:outlet-list"), "outlets"))
         items.append(NavItem(_("三会一课"), reverse("services:compliance-board"), "compliance"))
+    # Issue 7: sentinel reports for everyone; the triage console for organizers and district.
+    items.append(NavItem(_("民情前哨"), reverse("services:report-list"), "reports"))
+    if roles.district_admin or roles.organizer:
+        items.append(NavItem(_("事件分派"), reverse("services:report-triage"), "triage"))
     if roles.auditor:
         items.append(NavItem(_("审计日志"), reverse("audit:event-list"), "audit"))
     if user.is_authenticated and user.is_staff and not roles.auditor:

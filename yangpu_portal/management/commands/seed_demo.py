@@ -161,6 +161,24 @@ class Seeder:
         self._seed_pairings()
         self._seed_instructors()
         self._seed_outlets()
+        self._seed_report_routing()
+
+    def _seed_report_routing(self) -> None:
+        """Issue 7: each street's city-operations centre handles every report category there
+        (idempotent: existing units and rules are left alone)."""
+        from services.reports import HandlingUnit, ReportCategory, RoutingRule
+
+        categories = list(ReportCategory.objects.all())
+        for street in self.streets.values():
+            unit, created = HandlingUnit.objects.get_or_create(
+                name=f"{street.name}城市运行管理中心"
+            )
+            self._tally("handling units", created)
+            for category in categories:
+                _, created = RoutingRule.objects.get_or_create(
+                    category=category, street=street, defaults={"unit": unit}
+                )
+                self._tally("routing rules", created)
 
     def _seed_streets(self) -> None:
         for order, spec in enumerate(demo.STREETS, start=1):
