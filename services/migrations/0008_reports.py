@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0005_instructors_and_contact_visits'),
-        ('services', '0006_seed_compliance_rules'),
+        ('services', '0007_notification_params'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -35,7 +35,7 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("services", "0007_reports"),
+        ("services", "0008_reports"),
         ("yangpu_portal", "0002_role_groups"),
     ]
 
