@@ -138,11 +138,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
-ACCOUNT_LOGIN_METHODS = {"username"}
-ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+# Staff sign in by username; self-registered workers by phone (password, or a code by SMS).
+ACCOUNT_LOGIN_METHODS = {"username", "phone"}
+# The only sign-up is a worker's: phone required and verified by code before the first sign-in
+# (the form adds name, gender, occupation and street for the roster). No username/e-mail
+# sign-up. allauth shows the password field on the login page only when sign-up asks for one.
+# "phone" without "*": allauth would otherwise stop every account without a phone (staff) at
+# its phone-verification login stage; WorkerSignupForm makes the field required itself.
+# "username*" keeps allauth's consistency check (account.W001) satisfied; WorkerSignupForm
+# removes the field and the adapter generates the username.
+ACCOUNT_SIGNUP_FIELDS = ["username*", "phone", "password1*", "password2*"]
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_ADAPTER = "yangpu_portal.accounts.AccountAdapter"  # closes open sign-up
-ACCOUNT_FORMS = {"change_password": "yangpu_portal.forms.ChangePasswordForm"}
+ACCOUNT_ADAPTER = "yangpu_portal.accounts.AccountAdapter"  # phone-only worker sign-up
+ACCOUNT_FORMS = {
+    "change_password": "yangpu_portal.forms.ChangePasswordForm",
+    "signup": "yangpu_portal.worker_signup.WorkerSignupForm",
+}
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
@@ -307,6 +320,11 @@ LOGGING = {
 # SMS go through this class (dotted path); the default writes them to the log. A gateway is a
 # class with `send(*, phone, text)`, configured here, never imported by name in the code.
 SERVICES_SMS_SENDER = env_str("SERVICES_SMS_SENDER", "services.senders.ConsoleSmsSender")
+# Sign-up and sign-in codes (issue 3): same `send(*, phone, text)` interface; falls back to the
+# notifications gateway when only SERVICES_SMS_SENDER is set.
+SMS_SENDER = env_str(
+    "SMS_SENDER", env_str("SERVICES_SMS_SENDER", "") or "yangpu_portal.sms.ConsoleSender"
+)
 # Django's Tasks API: the immediate backend runs notification delivery inline after commit.
 # A worker backend (e.g. django-tasks-db) can replace it without touching services.tasks.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
