@@ -4,8 +4,11 @@ Failed sign-ins lock an account for a while (see `yangpu_portal.lockout`)."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from audit.models import Event, Outcome
@@ -28,8 +31,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return True
 
     def populate_username(self, request, user):
-        if not user.username:
-            user.username = worker_signup.new_username()
+        # Only sign-ups come here (staff accounts are made in the admin): workers sign in by
+        # phone or WeChat, so the username is a generated handle, never a WeChat nickname.
+        user.username = worker_signup.new_username()
 
     # --- Phone numbers: stored on User.phone (11 digits), see docs/decisions.md ------------
 
@@ -84,3 +88,13 @@ class AccountAdapter(DefaultAccountAdapter):
                 actor_username=login,
                 detail={"minutes": lockout.LOCK_SECONDS // 60},
             )
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """WeChat sign-in is off until its app is configured: its URLs then answer 404, not 500."""
+
+    def get_app(self, request, provider, client_id=None):
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404(_("未启用该登录方式。")) from None

@@ -11,6 +11,7 @@ import logging
 import secrets
 
 from allauth.account.forms import SignupForm
+from allauth.socialaccount.forms import SignupForm as SocialSignupForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -64,7 +65,10 @@ def stale_unverified_user(phone: str):
     )
 
 
-class WorkerSignupForm(SignupForm):
+class WorkerProfileMixin(forms.Form):
+    """What a worker's sign-up asks besides the phone (and password): the roster fields a
+    member record needs. Shared by the phone sign-up and the WeChat sign-up."""
+
     name = forms.CharField(label=_("姓名"), max_length=50)
     gender = forms.ChoiceField(label=_("性别"), choices=Gender.choices)
     occupation = forms.ChoiceField(label=_("从业类型"), choices=OccupationGroup.choices)
@@ -80,8 +84,10 @@ class WorkerSignupForm(SignupForm):
         super().__init__(*args, **kwargs)
         # Workers never choose a username (see ACCOUNT_SIGNUP_FIELDS): it is generated.
         self.fields.pop("username", None)
+        self.fields.pop("email", None)  # the portal does not mail workers
         self.fields["phone"].required = True
         self.fields["phone"].label = _("手机号")
+        self.order_fields(self.field_order)
 
     def clean(self):
         self._stale_user = None
@@ -117,6 +123,17 @@ class WorkerSignupForm(SignupForm):
             "occupation": self.cleaned_data["occupation"],
             "street": self.cleaned_data["street"].pk,
         }
+
+
+class WorkerSignupForm(WorkerProfileMixin, SignupForm):
+    """allauth's sign-up (ACCOUNT_FORMS["signup"]): phone, profile, password."""
+
+
+class WorkerSocialSignupForm(WorkerProfileMixin, SocialSignupForm):
+    """allauth's sign-up after a first WeChat sign-in (SOCIALACCOUNT_FORMS["signup"]): the
+    same phone and profile, no password; the phone is then verified by code like above."""
+
+    field_order = ["phone", "name", "gender", "occupation", "street"]
 
 
 def new_username() -> str:

@@ -67,6 +67,7 @@ def test_phone_signup_happy_path_creates_masses_member(client, caplog, street_a)
     assert not Member.objects.filter(phone="13912345678").exists()  # nothing before the code
 
     code = sent_code(caplog)
+    assert re.fullmatch(r"\d{6}", code)  # six digits, as SMS codes are
     response = client.post(VERIFY, {"code": code})
     assert response.status_code == 302 and response["Location"] == reverse("home")
     user.refresh_from_db()
