@@ -98,10 +98,11 @@ class TestSignIn:
         assert not response.context["user"].is_authenticated
         assert response.context["form"].errors
 
-    def test_login_page_does_not_invite_sign_up(self, client, db):
+    def test_login_page_invites_only_the_phone_sign_up(self, client, db):
+        # Issue 3: staff accounts are issued; workers may register with their phone.
         html = client.get(reverse("account_login")).content.decode()
         assert "账户由所在街道" in html
-        assert reverse("account_signup") not in html
+        assert "新就业群体用手机号注册" in html
 
     def test_open_sign_up_is_closed(self, client, db):
         from django.contrib.auth import get_user_model

@@ -23,6 +23,10 @@ class User(AbstractUser):
         default=False,
         help_text=_("管理员或导入设置的密码，本人须在下次登录时修改。"),
     )
+    # Self-registered workers sign in with their phone (11 digits, see branches.phones). Empty
+    # (NULL) for staff accounts; unique when set, so one phone is one account.
+    phone = models.CharField(_("登录手机号"), max_length=11, null=True, blank=True, unique=True)
+    phone_verified = models.BooleanField(_("手机号已验证"), default=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.usersessions",
     "allauth.mfa",
+    # WeChat sign-in (issue 3): installed always, shown only when WEIXIN_APP_ID/SECRET are set.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.weixin",
     "import_export",
     "treebeard",
     "audit",
@@ -138,11 +141,29 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
-ACCOUNT_LOGIN_METHODS = {"username"}
-ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+# Staff sign in by username; self-registered workers by phone (password, or a code by SMS).
+ACCOUNT_LOGIN_METHODS = {"username", "phone"}
+# The only sign-up is a worker's: phone required and verified by code before the first sign-in
+# (the form adds name, gender, occupation and street for the roster). No username/e-mail
+# sign-up. allauth shows the password field on the login page only when sign-up asks for one.
+# "phone" without "*": allauth would otherwise stop every account without a phone (staff) at
+# its phone-verification login stage; WorkerSignupForm makes the field required itself.
+# "username*" keeps allauth's consistency check (account.W001) satisfied and "email" is needed
+# by allauth's social sign-up form; WorkerSignupForm removes both fields and the adapter
+# generates the username.
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "phone", "password1*", "password2*"]
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Six digits, as SMS codes are in China (allauth's default is 8 letters); at most 3 tries per
+# code and allauth's rate limits keep guessing hopeless.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_ADAPTER = "yangpu_portal.accounts.AccountAdapter"  # closes open sign-up
-ACCOUNT_FORMS = {"change_password": "yangpu_portal.forms.ChangePasswordForm"}
+ACCOUNT_ADAPTER = "yangpu_portal.accounts.AccountAdapter"  # phone-only worker sign-up
+ACCOUNT_FORMS = {
+    "change_password": "yangpu_portal.forms.ChangePasswordForm",
+    "signup": "yangpu_portal.worker_signup.WorkerSignupForm",
+}
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
@@ -154,6 +175,25 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Yangpu Portal"
 MFA_ADAPTER = "yangpu_portal.mfa_policy.MFAAdapter"
+# WeChat sign-in through allauth's Weixin provider: off (no app, no button) until the district
+# configures its WeChat Open Platform web app. A first WeChat sign-in asks for the phone and
+# profile (WorkerSocialSignupForm) and verifies the phone by code, like the phone sign-up.
+WEIXIN_APP_ID = env_str("WEIXIN_APP_ID", "")
+WEIXIN_APP_SECRET = env_str("WEIXIN_APP_SECRET", "")
+SOCIALACCOUNT_PROVIDERS = {
+    "weixin": {
+        "APPS": (
+            [{"client_id": WEIXIN_APP_ID, "secret": WEIXIN_APP_SECRET}]
+            if WEIXIN_APP_ID and WEIXIN_APP_SECRET
+            else []
+        ),
+        "SCOPE": ["snsapi_login"],
+    }
+}
+SOCIALACCOUNT_ADAPTER = "yangpu_portal.accounts.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_FORMS = {"signup": "yangpu_portal.worker_signup.WorkerSocialSignupForm"}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 
 # --- Cache -------------------------------------------------------------------------------------
@@ -307,6 +347,11 @@ LOGGING = {
 # SMS go through this class (dotted path); the default writes them to the log. A gateway is a
 # class with `send(*, phone, text)`, configured here, never imported by name in the code.
 SERVICES_SMS_SENDER = env_str("SERVICES_SMS_SENDER", "services.senders.ConsoleSmsSender")
+# Sign-up and sign-in codes (issue 3): same `send(*, phone, text)` interface; falls back to the
+# notifications gateway when only SERVICES_SMS_SENDER is set.
+SMS_SENDER = env_str(
+    "SMS_SENDER", env_str("SERVICES_SMS_SENDER", "") or "yangpu_portal.sms.ConsoleSender"
+)
 # Django's Tasks API: the immediate backend runs notification delivery inline after commit.
 # A worker backend (e.g. django-tasks-db) can replace it without touching services.tasks.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
