@@ -17,7 +17,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Member, Organization
-from stations.models import Station
+from stations.models import (
+    Program,
+    Station,
+)
 
 
 class ActivityKind(models.TextChoices):
@@ -50,21 +53,6 @@ MEETING_KINDS = (
     ActivityKind.GROUP_MEETING,
     ActivityKind.PARTY_LECTURE,
 )
-
-
-class Program(models.TextChoices):
-    """十大项目: the ten programs every activity belongs to."""
-
-    IDEOLOGY = "ideology", _("思想引领")
-    RED_POSITION = "red_position", _("红色阵地")
-    REST = "rest", _("休憩驿站")
-    DEVELOPMENT = "development", _("发展护航")
-    HEALTH = "health", _("健康守护")
-    CULTURE = "culture", _("特色文娱")
-    AID = "aid", _("援助帮扶")
-    CAREER = "career", _("职业成长")
-    POLICY = "policy", _("政策培训")
-    PASSPORT = "passport", _("先锋护照")
 
 
 class Audience(models.TextChoices):

@@ -750,7 +750,8 @@ ACTIVITIES = (
         "meituan", 12, 9, "party", online_url="https://meeting.yangpu.example/theme-day",
     ),
     ActivitySpec(
-        "爱心接力·夏日送清凉志愿服务", "volunteer", "aid", street_committee(_street("wujiaochang")),
+        "爱心接力·夏日送清凉志愿服务", "volunteer", "assistance",
+        street_committee(_street("wujiaochang")),
         "station", -14, 15, "public", station=DEMO_STATION,
     ),
 )  # fmt: skip

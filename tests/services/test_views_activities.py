@@ -207,7 +207,8 @@ def test_outsider_cannot_host_for_someone_else(client, outsider, rider_branch, s
     client.force_login(outsider)
     response = client.post(
         reverse("services:activity-create"),
-        {"title": "x", "kind": "care", "program": "aid", "host_organization": rider_branch.pk,
+        {"title": "x", "kind": "care", "program": "assistance",
+         "host_organization": rider_branch.pk,
          "station": station_a.pk, "start": "2027-01-01T10:00", "end": "2027-01-01T11:00",
          "audience": "public"},
     )  # fmt: skip
