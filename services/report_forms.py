@@ -59,6 +59,14 @@ class ReportForm(forms.Form):
     file_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+class NearbyForm(forms.Form):
+    """The query of the check before submitting (`/reports/nearby/`)."""
+
+    category = forms.ModelChoiceField(queryset=ReportCategory.objects.filter(active=True))
+    latitude = forms.FloatField(min_value=-90, max_value=90)
+    longitude = forms.FloatField(min_value=-180, max_value=180)
+
+
 class ConfirmForm(forms.Form):
     fixed = forms.TypedChoiceField(
         choices=[("yes", _("已解决")), ("no", _("未解决"))], coerce=lambda v: v == "yes"

@@ -2,6 +2,7 @@
 
 from statistics import median
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,11 +16,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from branches.models import Street
 from services import report_actions as actions
 from services.models import member_of
-from services.report_forms import ConfirmForm, MoveForm, ReportForm, TriageFilterForm
+from services.report_forms import (
+    ConfirmForm,
+    MoveForm,
+    NearbyForm,
+    ReportForm,
+    TriageFilterForm,
+)
 from services.reports import OPEN_STATES, Report, ReportAction, ReportCategory, ReportState
+from stations.maps import for_display, tile_source
 from yangpu_portal.navigation import roles_of
 
 PAGE_SIZE = 50
+# The public map shows the most recent reports, at most this many (one query, bounded).
+MAP_LIMIT = 500
+# Where the location picker opens when the reporter's street has no centroid: 杨浦区 (WGS-84).
+DISTRICT_CENTRE = (31.2700, 121.5260)
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -76,8 +88,43 @@ def report_new(request):
     return render(
         request,
         "services/report_form.html",
-        {"form": form, "nearby": nearby, "categories": categories},
+        {
+            "form": form,
+            "nearby": nearby,
+            "categories": categories,
+            "picker_data": _picker_data(request.user),
+        },
     )
+
+
+def _picker_data(user) -> dict:
+    """The location picker's data island: tiles, whether they are GCJ-02 (the script converts
+    a tapped point back to WGS-84 before filling the form) and where to open the map."""
+    tiles, to_display = for_display(settings.STATIONS_MAP_TILES, settings.STATIONS_TIANDITU_KEY)
+    street = getattr(member_of(user), "street", None)
+    centre = DISTRICT_CENTRE
+    if street is not None and street.latitude is not None and street.longitude is not None:
+        centre = (street.latitude, street.longitude)
+    return {
+        "tiles": tiles,
+        "gcj02": bool(getattr(tile_source(settings.STATIONS_MAP_TILES), "gcj02", False)),
+        "centre": list(to_display(*centre)),
+        "labels": {"pin": _("上报位置"), "hint": _("点击地图标出位置，可拖动调整。")},
+    }
+
+
+@login_required
+@require_GET
+def report_nearby(request):
+    """The form's check before submitting: open reports of the chosen category within 50 m
+    from the last 30 days, as a fragment the page swaps in (htmx). Incomplete or bad input
+    gives an empty fragment, never an error: the reporter is still typing."""
+    _require_member(request)
+    form = NearbyForm(request.GET)
+    nearby = []
+    if form.is_valid():
+        nearby = Report.objects.nearby(**form.cleaned_data)
+    return render(request, "services/includes/report_nearby.html", {"nearby": nearby})
 
 
 def _mine_url():
@@ -164,8 +211,39 @@ def report_list(request):
     return render(
         request,
         "services/report_list.html",
-        {"page": page, "per_street": per_street, "median_days": median_days},
+        {
+            "page": page,
+            "per_street": per_street,
+            "median_days": median_days,
+            "map_data": _public_map_data(),
+        },
     )
+
+
+def _public_map_data() -> dict:
+    """The public map's data island: the most recent reports at about 100 m (3 decimals),
+    category and state only: never the reporter or the description. One query."""
+    tiles, to_display = for_display(settings.STATIONS_MAP_TILES, settings.STATIONS_TIANDITU_KEY)
+    states = dict(ReportState.choices)
+    rows = (
+        Report.objects.public()
+        .order_by("-submitted_at")
+        .values_list("pk", "category__name", "state", "latitude", "longitude")[:MAP_LIMIT]
+    )
+    markers = []
+    for pk, category, state, latitude, longitude in rows:
+        lat, lng = to_display(round(latitude, 3), round(longitude, 3))
+        markers.append(
+            {
+                "id": pk,
+                "lat": round(lat, 5),
+                "lng": round(lng, 5),
+                "category": category,
+                "state": str(states.get(state, state)),
+                "open": state in OPEN_STATES,
+            }
+        )
+    return {"tiles": tiles, "reports": markers}
 
 
 # --- Triage console -----------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from services import report_views  # noqa: E402
 urlpatterns += [
     path("reports/", report_views.report_list, name="report-list"),
     path("reports/new/", report_views.report_new, name="report-new"),
+    path("reports/nearby/", report_views.report_nearby, name="report-nearby"),
     path("reports/mine/", report_views.report_mine, name="report-mine"),
     path("reports/<int:pk>/metoo/", report_views.report_me_too, name="report-metoo"),
     path("reports/<int:pk>/confirm/", report_views.report_confirm, name="report-confirm"),

@@ -7,7 +7,10 @@ plain background, with no request to another host (tests and offline installs us
 
 This module is imported by settings (for the CSP), so it imports nothing from Django."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from stations.geo import wgs84_to_gcj02
 
 
 @dataclass(frozen=True)
@@ -85,3 +88,16 @@ def csp_img_sources(name: str) -> list[str]:
     """The hosts the CSP's img-src must add for tile source `name` (none when empty)."""
     source = tile_source(name)
     return list(source.hosts) if source else []
+
+
+def _unchanged(latitude: float, longitude: float) -> tuple[float, float]:
+    return latitude, longitude
+
+
+def for_display(name: str, key: str = "") -> tuple[dict | None, Callable[[float, float], tuple]]:
+    """What a page's map needs: the tiles' client config (None: no tiles) and the function that
+    turns a stored WGS-84 point into the tiles' system (GCJ-02 for AMap)."""
+    source = tile_source(name)
+    if source is None:
+        return None, _unchanged
+    return source.client_config(key), wgs84_to_gcj02 if source.gcj02 else _unchanged

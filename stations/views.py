@@ -31,8 +31,7 @@ from stations.forms import (
     VisitorCountForm,
     WeekHoursForm,
 )
-from stations.geo import wgs84_to_gcj02
-from stations.maps import tile_source
+from stations.maps import for_display
 from stations.models import (
     CheckIn,
     Outlet,
@@ -73,10 +72,9 @@ def map_data(stations, *, near=None, outlets=None) -> dict:
     `stations` are dicts with pk, name, latitude, longitude and open_now; `outlets` (the
     organizers' layer, never on a public page) dicts with pk, name, latitude, longitude and
     rider_count."""
-    source = tile_source(settings.STATIONS_MAP_TILES)
-    to_display = wgs84_to_gcj02 if source and source.gcj02 else (lambda lat, lng: (lat, lng))
+    tiles, to_display = for_display(settings.STATIONS_MAP_TILES, settings.STATIONS_TIANDITU_KEY)
     data = {
-        "tiles": source.client_config(settings.STATIONS_TIANDITU_KEY) if source else None,
+        "tiles": tiles,
         "stations": _markers(stations, "stations:station-detail", to_display, open="open_now"),
         "you": list(to_display(*near)) if near else None,
         "labels": {"open": _("现在开放"), "closed": _("现在不开放"), "you": _("您的位置")},

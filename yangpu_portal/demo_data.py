@@ -755,3 +755,54 @@ ACTIVITIES = (
         "station", -14, 15, "public", station=DEMO_STATION,
     ),
 )  # fmt: skip
+
+
+# Sentinel reports the demo rider has filed (issue 7): (days ago, category, street slug, offset
+# from the street's centre in metres north/east, address, description, how far it got).
+DEMO_REPORTS = (
+    (
+        20,
+        "井盖破损或缺失",
+        "wujiaochang",
+        (120, -80),
+        "国定路淞沪路口",
+        "井盖松动，电动车压过会翻起。",
+        "resolved",
+    ),
+    (
+        9,
+        "路灯损坏",
+        "wujiaochang",
+        (-150, 60),
+        "政通路 200 号附近",
+        "连续三盏路灯不亮，夜里送餐看不清路。",
+        "dispatched",
+    ),
+    (
+        6,
+        "道路凹陷",
+        "kongjianglu",
+        (40, 110),
+        "控江路靠近凤城路",
+        "非机动车道塌了一个坑，雨后积水。",
+        "accepted",
+    ),
+    (
+        3,
+        "占道或违停",
+        "sipinglu",
+        (-60, -40),
+        "四平路 1000 弄口",
+        "机动车长期占用非机动车道，骑手只能绕行机动车道。",
+        "submitted",
+    ),
+    (
+        1,
+        "消防通道堵塞",
+        "yinhang",
+        (90, 30),
+        "殷行路 700 弄",
+        "小区消防通道堆满共享单车。",
+        "submitted",
+    ),
+)

@@ -1,4 +1,5 @@
 // "Use my location" on /reports/new/: fills latitude/longitude from the phone's GPS (WGS-84).
+// A change event follows, so the map pin moves and the check for nearby reports runs.
 (function () {
   var button = document.querySelector("[data-locate]");
   if (!button || !navigator.geolocation) return;
@@ -8,8 +9,11 @@
     status.textContent = "…";
     navigator.geolocation.getCurrentPosition(
       function (position) {
-        document.getElementById("id_latitude").value = position.coords.latitude.toFixed(6);
-        document.getElementById("id_longitude").value = position.coords.longitude.toFixed(6);
+        ["latitude", "longitude"].forEach(function (name) {
+          var field = document.getElementById("id_" + name);
+          field.value = position.coords[name].toFixed(6);
+          field.dispatchEvent(new Event("change", { bubbles: true }));
+        });
         status.textContent = "✓";
       },
       function (error) {

@@ -434,8 +434,8 @@ def test_public_list_query_count_is_constant(
     size, client, member, manhole, located, django_assert_num_queries
 ):
     _many(member, manhole, size)
-    # page count, page, per-street counts, durations
-    with django_assert_num_queries(4):
+    # page count, page, per-street counts, durations, the map's markers
+    with django_assert_num_queries(5):
         response = client.get(reverse("services:report-list"))
     assert response.content.decode().count("data-report=") == size
 
@@ -586,3 +586,132 @@ def test_resolution_with_a_non_image_writes_nothing(client, report, street_organ
     assert "不是可识别的图片" in response.content.decode()
     report.refresh_from_db()
     assert report.state == ReportState.IN_PROGRESS and not report.photos.exists()
+
+
+# --- Maps and the check before submitting -------------------------------------------------------
+
+
+def _island(html: str, element_id: str) -> dict:
+    import json
+    import re
+
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html)
+    assert match, f"no data island {element_id}"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_public_map_shows_rounded_points_and_nothing_personal(persona, as_persona, client, report):
+    Report.objects.filter(pk=report.pk).update(hide_identity=False)
+    as_persona(persona)
+    html = client.get(reverse("services:report-list")).content.decode()
+    assert "data-report-map" in html
+    data = _island(html, "report-map-data")
+    (marker,) = data["reports"]
+    assert marker == {
+        "id": report.pk,
+        "lat": round(LAT, 3),
+        "lng": round(LNG, 3),
+        "category": "井盖破损或缺失",
+        "state": "已提交",
+        "open": True,
+    }
+    assert data["tiles"] is None  # tests run without a tile source: no other host
+    assert "井盖缺了一角" not in html and "国定路" not in html
+
+
+def test_public_map_leaves_out_refused_reports(client, report, district_admin):
+    actions.report_reject(report=report, by=district_admin, reason="不属实")
+    html = client.get(reverse("services:report-list")).content.decode()
+    assert _island(html, "report-map-data")["reports"] == []
+
+
+def test_public_map_converts_to_gcj02_for_amap_tiles(client, report, settings):
+    from stations.geo import wgs84_to_gcj02
+
+    settings.STATIONS_MAP_TILES = "amap"
+    data = _island(client.get(reverse("services:report-list")).content.decode(), "report-map-data")
+    lat, lng = wgs84_to_gcj02(round(LAT, 3), round(LNG, 3))
+    assert data["reports"][0]["lat"] == round(lat, 5) and data["reports"][0]["lng"] == round(lng, 5)
+    assert data["tiles"]["url"].startswith("https://webrd0")
+
+
+def test_report_form_has_the_pin_picker_and_the_nearby_check(client, member, located, settings):
+    client.force_login(member)
+    html = client.get(reverse("services:report-new")).content.decode()
+    assert "data-report-picker" in html
+    assert f'hx-get="{reverse("services:report-nearby")}"' in html
+    picker = _island(html, "report-picker-data")
+    assert picker["centre"] == [LAT, LNG]  # the member's street
+    assert picker["gcj02"] is False
+    settings.STATIONS_MAP_TILES = "amap"
+    picker = _island(
+        client.get(reverse("services:report-new")).content.decode(), "report-picker-data"
+    )
+    assert picker["gcj02"] is True
+
+
+def test_nearby_check_before_submitting(client, report, second_rider, manhole):
+    client.force_login(second_rider)
+    url = reverse("services:report-nearby")
+    query = {"category": manhole.pk, "latitude": LAT + 0.0002, "longitude": LNG}
+    html = client.get(url, query).content.decode()
+    assert f'data-report="{report.pk}"' in html
+    assert f'formaction="{reverse("services:report-metoo", args=[report.pk])}"' in html
+    assert 'formenctype="application/x-www-form-urlencoded"' in html
+    # 100 m away, or another category: nothing to offer
+    far = {**query, "latitude": LAT + 0.001}
+    assert "data-report=" not in client.get(url, far).content.decode()
+    lamp = ReportCategory.objects.get(name="路灯损坏")
+    assert "data-report=" not in client.get(url, {**query, "category": lamp.pk}).content.decode()
+    # "me too" from the check: the whole report form arrives, only the click counts
+    client.post(
+        reverse("services:report-metoo", args=[report.pk]),
+        {"category": manhole.pk, "description": "同一个井盖", "latitude": "x"},
+    )
+    report.refresh_from_db()
+    assert report.me_too_count == 1 and Report.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"category": "abc", "latitude": LAT, "longitude": LNG},
+        {"category": "99999", "latitude": LAT, "longitude": LNG},
+        {"latitude": "north", "longitude": LNG},
+        {"latitude": "1e999", "longitude": "nan"},
+        {"latitude": "95", "longitude": "200"},
+    ],
+)
+def test_nearby_check_with_incomplete_or_bad_input_is_empty(
+    client, report, second_rider, manhole, query
+):
+    client.force_login(second_rider)
+    query = {"category": manhole.pk, **query} if "category" not in query and query else query
+    response = client.get(reverse("services:report-nearby"), query)
+    assert response.status_code == 200
+    assert "data-report=" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_nearby_check_by_persona(persona, as_persona, client):
+    as_persona(persona)
+    response = client.get(reverse("services:report-nearby"))
+    expected = {"anonymous": 302, "member": 200}.get(persona, 403)
+    assert response.status_code == expected
+
+
+def test_nearby_check_query_count_is_constant(
+    client, member, manhole, located, second_rider, django_assert_max_num_queries
+):
+    _many(member, manhole, 5)
+    for i in range(5):
+        submit(member, manhole, lat=LAT + i * 0.00005, description=f"近处 {i}")
+    client.force_login(second_rider)
+    query = {"category": manhole.pk, "latitude": LAT, "longitude": LNG}
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("services:report-nearby"), query).content.decode()
+    assert html.count("data-report=") >= 5

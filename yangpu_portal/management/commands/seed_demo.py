@@ -58,6 +58,7 @@ from stations.actions import (
     station_features_set,
     station_hours_set,
 )
+from stations.geo import metres_per_degree
 from stations.models import Outlet, Station, StationStaff
 from yangpu_portal import demo_data as demo
 from yangpu_portal.navigation import roles_of
@@ -395,6 +396,44 @@ class Seeder:
                 reason=reason,
             )
         self._tally("transfers", not exists)
+        self._seed_reports()
+
+    def _seed_reports(self) -> None:
+        """Issue 7: the demo rider's reports at several stages, handled by each street's
+        centre, so the public map, "my reports" and the triage console have something to show.
+        Only with the demo logins (the rider files them) and only once."""
+        from services import report_actions
+        from services.reports import Report, ReportCategory, RoutingRule
+
+        User = get_user_model()
+        rider = User.objects.filter(username="rider").first()
+        handler = User.objects.filter(username="district").first()
+        if rider is None or handler is None or Report.objects.filter(reporter__user=rider).exists():
+            return
+        now = timezone.now()
+        for days, category, slug, (north, east), address, text, stage in demo.DEMO_REPORTS:
+            spec = next(street for street in demo.STREETS if street.slug == slug)
+            per_lat, per_lng = metres_per_degree(spec.latitude)
+            at = now - timedelta(days=days)
+            report = report_actions.report_submit(
+                by=rider,
+                category=ReportCategory.objects.get(name=category),
+                description=text,
+                latitude=round(spec.latitude + north / per_lat, 6),
+                longitude=round(spec.longitude + east / per_lng, 6),
+                address=address,
+                street=self.streets[slug],
+                now=at,
+            )
+            if stage != "submitted":
+                report_actions.report_accept(report=report, by=handler)
+            if stage in ("dispatched", "resolved"):
+                rule = RoutingRule.objects.get(category=report.category, street=report.street)
+                report_actions.report_dispatch(report=report, unit=rule.unit, by=handler)
+            if stage == "resolved":
+                report_actions.report_start(report=report, by=handler)
+                report_actions.report_resolve(report=report, by=handler, note="已更换井盖。")
+            self._tally("reports", True)
 
     def _seed_instructors(self) -> None:
         for name, enterprise_names, since in demo.INSTRUCTORS:
