@@ -59,7 +59,7 @@ serve: install
 # Re-extract translatable strings into locale/en and compile the catalogue (needs gettext).
 messages: install
 	$(DEV_ENV) $(BIN)/python manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
-	$(DEV_ENV) $(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --locale en --locale zh_Hans --ignore '.venv/*'
 
 # Database and media into backups/<date-time>/ (or BACKUP=dir), with the app's environment
 # (DATABASE_URL etc.; for the `make run` SQLite file: DJANGO_DEBUG=on make backup).

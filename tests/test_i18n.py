@@ -69,3 +69,15 @@ def test_compiled_catalogue_matches_the_source():
         if compiled != expected:
             stale.append(entry.msgid)
     assert stale == [], "run `make messages` to recompile locale/en"
+
+
+def test_framework_strings_django_leaves_untranslated_are_chinese():
+    """Django 6.1 ships no zh_Hans for the empty choice of a select; our zh_Hans catalogue
+    fills it, so a Chinese form never shows "- Select an option -"."""
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(BLANK_CHOICE_LABEL) == "- 请选择 -"
+    with translation.override("en"):
+        assert str(BLANK_CHOICE_LABEL) == "- Select an option -"

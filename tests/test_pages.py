@@ -134,3 +134,10 @@ class TestSignIn:
         response = client.get(reverse("account_change_password"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_favicon_ico_redirects_to_the_portal_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    assert client.post("/favicon.ico").status_code == 405

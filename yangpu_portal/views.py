@@ -2,8 +2,9 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,6 +26,12 @@ def home(request):
         "organizations": Organization.objects.count(),
     }
     return render(request, "home.html", {"counters": counters})
+
+
+@require_GET
+def favicon(request):
+    """A permanent redirect to the static icon (hashed name in production, so it caches)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @never_cache

@@ -69,11 +69,12 @@
     var data = island(container);
     if (!data || !data.reports.length) return;
     var map = baseMap(container, data.tiles);
-    var points = [];
+    // The view first: Leaflet cannot draw a vector marker on a map without one.
+    var points = data.reports.map(function (r) { return [r.lat, r.lng]; });
+    if (points.length === 1) map.setView(points[0], 16);
+    else map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 16 });
     data.reports.forEach(function (report) {
-      var point = [report.lat, report.lng];
-      points.push(point);
-      var marker = L.circleMarker(point, {
+      var marker = L.circleMarker([report.lat, report.lng], {
         radius: 8, weight: 2, color: "#ffffff",
         fillColor: report.open ? "#b45309" : "#1e7a3c", fillOpacity: 0.9,
       }).addTo(map);
@@ -84,8 +85,6 @@
       marker.bindPopup(popup);
       marker.bindTooltip(label);
     });
-    if (points.length === 1) map.setView(points[0], 16);
-    else map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 16 });
   }
 
   function picker(container) {

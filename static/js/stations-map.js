@@ -23,12 +23,19 @@
       container.classList.add("station-map-plain");
     }
 
-    var points = [];
+    // The view is set before any marker is added: Leaflet cannot draw a vector marker on a map
+    // without a view (it throws reading the renderer's bounds).
+    var points = data.stations.concat(outlets).map(function (m) { return [m.lat, m.lng]; });
+    if (data.you) points.push(data.you);
+    if (points.length === 1) {
+      map.setView(points[0], 16);
+    } else {
+      map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 16 });
+    }
+
     var stationLayer = L.layerGroup().addTo(map);
     data.stations.forEach(function (station) {
-      var point = [station.lat, station.lng];
-      points.push(point);
-      var marker = L.circleMarker(point, {
+      var marker = L.circleMarker([station.lat, station.lng], {
         radius: 9,
         weight: 2,
         color: "#ffffff",
@@ -51,9 +58,7 @@
     if (data.outlets) {
       var outletLayer = L.layerGroup().addTo(map);
       outlets.forEach(function (outlet) {
-        var point = [outlet.lat, outlet.lng];
-        points.push(point);
-        var marker = L.circleMarker(point, {
+        var marker = L.circleMarker([outlet.lat, outlet.lng], {
           radius: Math.min(6 + Math.sqrt(outlet.riders), 18),
           weight: 2,
           color: "#6b4a00",
@@ -77,15 +82,9 @@
       L.control.layers(null, layers, { collapsed: false }).addTo(map);
     }
     if (data.you) {
-      points.push(data.you);
       L.circleMarker(data.you, {
         radius: 7, weight: 3, color: "#1a5fb4", fillColor: "#ffffff", fillOpacity: 1,
       }).addTo(map).bindTooltip(data.labels.you);
-    }
-    if (points.length === 1) {
-      map.setView(points[0], 16);
-    } else {
-      map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 16 });
     }
   }
 

@@ -94,9 +94,14 @@ def open_page(browser, live_server):
     contexts = []
     watch = Watch()
 
-    def make(viewport=PHONE, locale="zh-CN"):
+    def make(viewport=PHONE, locale="zh-CN", **options):
+        """`options` go to the browser context: e.g. geolocation and permissions."""
         context = browser.new_context(
-            viewport=viewport, locale=locale, base_url=live_server.url, device_scale_factor=1
+            viewport=viewport,
+            locale=locale,
+            base_url=live_server.url,
+            device_scale_factor=1,
+            **options,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
