@@ -186,3 +186,92 @@ def test_district_admin_imports_a_roster_and_finds_the_new_member(
     rows = page.locator("table tbody tr")
     assert rows.count() == 1 and rows.first.inner_text().startswith("刘洋")
     check_accessibility(page)
+
+
+# --- 3. A rider reports a hazard with a photo; the street organizer accepts and dispatches it ---
+
+
+def jpeg_with_gps(path):
+    from PIL import Image
+
+    image = Image.new("RGB", (320, 240), (120, 110, 100))
+    exif = Image.Exif()
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (31.0, 17.0, 58.0), "E", (121.0, 30.0, 52.0)
+    image.save(path, format="JPEG", exif=exif)
+    return path
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.ROOT_URLCONF = "tests.browser.media_urls"
+    return settings.MEDIA_ROOT
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_rider_reports_a_hazard_and_the_street_organizer_dispatches_it(
+    open_page, viewport, member, street_organizer, street_a, media, tmp_path
+):
+    from PIL import Image
+
+    from services.reports import HandlingUnit, Report, ReportCategory, RoutingRule
+
+    street_a.latitude, street_a.longitude = HERE["latitude"], HERE["longitude"]
+    street_a.save()
+    manhole = ReportCategory.objects.get(name="井盖破损或缺失")
+    unit = HandlingUnit.objects.create(name="五角场街道城市运行管理中心")
+    RoutingRule.objects.create(category=manhole, street=street_a, unit=unit)
+
+    # The rider, on a phone, with its location shared.
+    rider = open_page(PHONE, geolocation=HERE, permissions=["geolocation"])
+    sign_in(rider, "rider", PASSWORD)
+    rider.goto("/reports/new/")
+    check_accessibility(rider)
+    rider.get_by_label("事件类别").select_option(label="井盖破损或缺失")
+    rider.get_by_label("问题描述").fill("国定路上井盖破了一半，电动车容易翻。")
+    rider.get_by_role("button", name="使用我的位置").click()
+    rider.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    assert float(rider.input_value("#id_latitude")) == pytest.approx(HERE["latitude"], abs=1e-5)
+    rider.get_by_label("地址").fill("国定路 600 号门口")
+    rider.get_by_label("照片（最多 3 张）").set_input_files(str(jpeg_with_gps(tmp_path / "p.jpg")))
+    rider.get_by_role("button", name="提交", exact=True).click()
+    rider.wait_for_url("**/reports/mine/*")
+    assert "已提交，感谢您的上报" in rider.locator(".messages").inner_text()
+    report = Report.objects.get()
+    assert report.street == street_a and report.state == "submitted"
+    with Image.open(report.photos.get().image.path) as stored:
+        assert not stored.getexif().get_ifd(0x8825)  # the GPS position is gone
+    check_accessibility(rider)
+
+    # The street organizer, on this test's viewport.
+    organizer = open_page(viewport)
+    sign_in(organizer, "wujiaochang", PASSWORD)
+    organizer.goto("/reports/triage/")
+    row = organizer.locator(f'[data-report="{report.pk}"]')
+    assert "井盖破损或缺失" in row.inner_text()
+    check_accessibility(organizer)
+    row.get_by_role("link").first.click()
+    organizer.wait_for_url(f"**/reports/triage/{report.pk}/")
+    assert organizer.locator("[data-reporter]").inner_text().startswith("李强")
+    check_accessibility(organizer)
+    organizer.get_by_role("button", name="受理", exact=True).click()
+    organizer.wait_for_load_state()
+    assert "已受理" in organizer.locator("h1").inner_text()
+    assert "五角场街道城市运行管理中心" in organizer.locator("[data-proposed]").inner_text()
+    organizer.get_by_role("button", name="派单", exact=True).click()
+    organizer.wait_for_load_state()
+    assert "已派单" in organizer.locator("h1").inner_text()
+    report.refresh_from_db()
+    assert report.state == "dispatched" and report.unit == unit and report.due_date
+
+    # The rider follows it on "my reports"; the public list never names them.
+    rider.goto("/reports/mine/")
+    assert "已派单" in rider.locator(f"#report-{report.pk}").inner_text()
+    rider.goto("/reports/")
+    assert "李强" not in rider.content()
+    assert rider.locator(f'tr[data-report="{report.pk}"]').is_visible()
