@@ -27,6 +27,8 @@ class User(AbstractUser):
     # (NULL) for staff accounts; unique when set, so one phone is one account.
     phone = models.CharField(_("登录手机号"), max_length=11, null=True, blank=True, unique=True)
     phone_verified = models.BooleanField(_("手机号已验证"), default=False)
+    # 适老化: larger text on every page, chosen by the person and kept with their account.
+    large_text = models.BooleanField(_("大字模式"), default=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

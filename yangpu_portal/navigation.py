@@ -120,10 +120,23 @@ def items_for(user) -> list[NavItem]:
     return items
 
 
+LARGE_TEXT_SESSION_KEY = "large_text"
+
+
+def large_text_wanted(request) -> bool:
+    """The 适老化 large-text mode: kept on the account when signed in, in the session before."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user.large_text
+    session = getattr(request, "session", None)
+    return bool(session and session.get(LARGE_TEXT_SESSION_KEY))
+
+
 def navigation(request):
     """Context processor: `nav_items` and the bell's `unread_notifications`, evaluated lazily
-    (both from the one roles query)."""
+    (both from the one roles query), and whether the page is drawn in large text."""
     return {
+        "large_text": SimpleLazyObject(lambda: large_text_wanted(request)),
         "nav_items": SimpleLazyObject(lambda: items_for(request.user)),
         "unread_notifications": SimpleLazyObject(
             lambda: roles_of(request.user).unread_notifications

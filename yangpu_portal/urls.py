@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's): the portal's.
     path("favicon.ico", views.favicon, name="favicon"),
+    # 适老化: the large-text switch in the footer (POST, like the language switch).
+    path("text-size/", views.text_size, name="text-size"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -3,13 +3,16 @@ import logging
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Enterprise, Organization, Street
 from stations.models import Station
+from yangpu_portal.navigation import LARGE_TEXT_SESSION_KEY
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,25 @@ def home(request):
         "organizations": Organization.objects.count(),
     }
     return render(request, "home.html", {"counters": counters})
+
+
+@require_POST
+def text_size(request):
+    """Turn the large-text mode on (`large=on`) or off, then go back to `next` (a local URL
+    only). Signed in: saved on the account, so every device follows; otherwise the session."""
+    large = request.POST.get("large") == "on"
+    if request.user.is_authenticated:
+        if request.user.large_text != large:
+            request.user.large_text = large
+            request.user.save(update_fields=["large_text"])
+    else:
+        request.session[LARGE_TEXT_SESSION_KEY] = large
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    return redirect(target)
 
 
 @require_GET

@@ -75,7 +75,13 @@ class Watch:
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
         page.on(
             "requestfailed",
-            lambda req: self.problems.append(f"request failed: {req.url} {req.failure}"),
+            lambda req: (
+                # A request cancelled by the next navigation (a favicon still loading when the
+                # test moves on) is not a failure; refused, reset and blocked requests are.
+                None
+                if req.failure == "net::ERR_ABORTED"
+                else self.problems.append(f"request failed: {req.url} {req.failure}")
+            ),
         )
         page.on(
             "response",
@@ -100,8 +106,7 @@ def open_page(browser, live_server):
             viewport=viewport,
             locale=locale,
             base_url=live_server.url,
-            device_scale_factor=1,
-            **options,
+            **{"device_scale_factor": 1, **options},
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
