@@ -1,6 +1,8 @@
 """适老化 and phones: the large-text mode, 200 % zoom, 360 px screens and 44 px touch targets,
 on the public and member pages, in Chromium."""
 
+from pathlib import Path
+
 import pytest
 
 from services.models import Activity
@@ -17,48 +19,13 @@ NARROW = {"width": 360, "height": 740}
 # What cannot be seen or used at this size: content wider than the screen (outside the
 # scrollable table wrappers), text cut off by its own box, and touch targets under 44 px.
 # Checkboxes and radios are exempt when a label names them (the label is the target).
-LAYOUT_PROBLEMS = """() => {
-  const problems = [];
-  const root = document.documentElement;
-  if (root.scrollWidth > root.clientWidth) {
-    problems.push(`page scrolls sideways by ${root.scrollWidth - root.clientWidth}px`);
-  }
-  const visible = (el) => {
-    const r = el.getBoundingClientRect();
-    const s = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none";
-  };
-  const scrollable = (el) => el.closest(".table-wrap, .site-nav ul, .leaflet-container");
-  for (const el of document.querySelectorAll("main *, header *, footer *")) {
-    if (!visible(el) || scrollable(el)) continue;
-    const r = el.getBoundingClientRect();
-    if (r.right > root.clientWidth + 1 || r.left < -1) {
-      problems.push(`off screen: ${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || "").trim().slice(0, 30)}"`);
-    }
-    const s = getComputedStyle(el);
-    if ((s.overflowX === "hidden" || s.textOverflow === "ellipsis") && el.scrollWidth > el.clientWidth + 1 && el.children.length === 0) {
-      problems.push(`cut off: ${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}"`);
-    }
-  }
-  const targets = "main button, main .button, main select, main textarea, main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), header button, header a, header summary, footer button, .pagination a";
-  for (const el of document.querySelectorAll(targets)) {
-    if (!visible(el) || el.closest(".leaflet-container")) continue;
-    const r = el.getBoundingClientRect();
-    if (r.height < 44 - 0.5 || r.width < 44 - 0.5) {
-      problems.push(`small target ${Math.round(r.width)}x${Math.round(r.height)}: ${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || el.name || "").trim().slice(0, 30)}"`);
-    }
-  }
-  for (const el of document.querySelectorAll("main input[type=checkbox], main input[type=radio]")) {
-    if (visible(el) && !el.labels.length && !el.getAttribute("aria-label")) {
-      problems.push(`unlabelled ${el.type} ${el.name}`);
-    }
-  }
-  return problems;
-}"""
+LAYOUT_PROBLEMS = (Path(__file__).parent / "layout_problems.js").read_text(encoding="utf-8")
 
 
 def layout_problems(page):
-    return page.evaluate(LAYOUT_PROBLEMS)
+    problems = page.evaluate(LAYOUT_PROBLEMS)
+    assert isinstance(problems, list), "layout_problems.js did not run as a function"
+    return problems
 
 
 @pytest.fixture
