@@ -33,8 +33,9 @@ run: install
 demo-code: install
 	@$(DEV_ENV) $(BIN)/python manage.py demo_totp
 
+# One test worker per core (pytest-xdist); PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-n 0 -x".
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 # PNGs of the key pages, phone and desktop, into docs/screenshots/ (needs Chromium).
 screenshots: install

@@ -31,8 +31,6 @@ PASSWORD = "Correct-Horse-2026"
 
 # --- Browser tests: skipped with a note when Chromium is missing, a failure in CI ------------
 
-_SKIPPED = []
-
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
@@ -43,14 +41,25 @@ def pytest_collection_modifyitems(config, items):
     if IN_CI:
         raise pytest.UsageError(f"CI=true but the browser tests cannot run: {reason}")
     for item in browser_items:
-        item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
-    _SKIPPED.append((len(browser_items), reason))
+        item.add_marker(pytest.mark.skip(reason=f"{BROWSER_SKIP}: {reason}"))
+
+
+BROWSER_SKIP = "browser tests skipped"
 
 
 def pytest_terminal_summary(terminalreporter):
-    for count, reason in _SKIPPED:
+    """Said at the end of `make test`, also when the tests ran in parallel workers (the skips
+    are counted from the reports the controller received)."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if BROWSER_SKIP in str(report.longrepr)
+    ]
+    if skipped:
         terminalreporter.write_line(
-            f"NOTE: {count} browser tests were SKIPPED: {reason}.", yellow=True, bold=True
+            f"NOTE: {len(skipped)} browser tests were SKIPPED: {browser_support_missing()}.",
+            yellow=True,
+            bold=True,
         )
 
 
