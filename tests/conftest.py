@@ -303,3 +303,18 @@ def security_admin(db):
     user = make_user("secadmin", is_staff=True)
     user.groups.add(Group.objects.get(name=SECURITY_ADMIN_GROUP))
     return with_totp(user)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Once Playwright's sync API runs (greenlets, each with its own context), Django may hand
+    a test a new connection wrapper, which lacks the snapshot that serialized rollback restores
+    (`_test_serialized_contents`, set on the first wrapper at database creation): the role
+    groups and other migrated rows would then be gone after any earlier transactional test. The
+    snapshot is put on the wrapper class, so every wrapper restores it."""
+    from django.db import connections
+
+    for alias in connections:
+        wrapper = connections[alias]
+        if hasattr(wrapper, "_test_serialized_contents"):
+            type(wrapper)._test_serialized_contents = wrapper._test_serialized_contents
