@@ -141,3 +141,17 @@ def test_favicon_ico_redirects_to_the_portal_icon(client):
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
     assert client.post("/favicon.ico").status_code == 405
+
+
+def test_text_size_switch_keeps_the_choice_and_only_goes_back_locally(client, member):
+    response = client.post("/text-size/", {"large": "on", "next": "/stations/"})
+    assert response.status_code == 302 and response["Location"] == "/stations/"
+    assert 'class="large-text"' in client.get("/stations/").content.decode()  # the session
+    client.force_login(member)
+    client.post("/text-size/", {"large": "on", "next": "https://evil.example/"})
+    member.refresh_from_db()
+    assert member.large_text is True
+    response = client.post("/text-size/", {"large": "off", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    member.refresh_from_db()
+    assert member.large_text is False

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Enterprise, Organization, Street
 from stations.models import Station
+from yangpu_portal.actions import large_text_set
 from yangpu_portal.navigation import LARGE_TEXT_SESSION_KEY
 
 log = logging.getLogger(__name__)
@@ -37,9 +38,7 @@ def text_size(request):
     only). Signed in: saved on the account, so every device follows; otherwise the session."""
     large = request.POST.get("large") == "on"
     if request.user.is_authenticated:
-        if request.user.large_text != large:
-            request.user.large_text = large
-            request.user.save(update_fields=["large_text"])
+        large_text_set(user=request.user, large=large)
     else:
         request.session[LARGE_TEXT_SESSION_KEY] = large
     target = request.POST.get("next", "")
