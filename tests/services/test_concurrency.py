@@ -11,7 +11,7 @@ from services.models import Activity, Signup, SignupStatus
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_people_racing_for_the_last_place(public_activity, member, second_rider):
     Activity.objects.filter(pk=public_activity.pk).update(capacity=1)
     barrier = threading.Barrier(2)
