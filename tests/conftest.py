@@ -318,3 +318,27 @@ def django_db_setup(django_db_setup):
         wrapper = connections[alias]
         if hasattr(wrapper, "_test_serialized_contents"):
             type(wrapper)._test_serialized_contents = wrapper._test_serialized_contents
+
+
+@pytest.fixture(scope="class")
+def demo_district(django_db_setup, django_db_blocker):
+    """`seed_demo --with-demo-users` once for a test class, rolled back after its last test:
+    each test runs in a savepoint inside this transaction, so the seeded district is shared
+    and seeding (several seconds) is paid once, not per test. Gives the command's output."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            out = io.StringIO()
+            with override_settings(DEBUG=True):
+                call_command("seed_demo", "--with-demo-users", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
