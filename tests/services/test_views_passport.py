@@ -430,3 +430,18 @@ def test_declared_hours_show_on_the_passport(client, member, rider):
     client.force_login(member)
     html = client.get(reverse("services:passport")).content.decode()
     assert "data-hours>1.5<" in html and "助老" in html
+
+
+def test_district_admin_edits_passport_data_in_the_admin(client, district_admin, route):
+    client.force_login(district_admin)
+    for model in ("stamptype", "pointrule", "stampgoal", "courseseries", "route"):
+        response = client.get(reverse(f"admin:services_{model}_changelist"))
+        assert response.status_code == 200, model
+    assert (
+        "杨浦滨江秀带线" in client.get(reverse("admin:services_route_changelist")).content.decode()
+    )
+    # The ledger and stamps are read-only there.
+    for model in ("stamp", "pointentry", "volunteerservice", "routestopvisit"):
+        assert client.get(reverse(f"admin:services_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:services_{model}_add")).status_code == 403
+    assert district_admin.has_perm("services.add_pointentry")
