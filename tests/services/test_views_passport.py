@@ -445,3 +445,28 @@ def test_district_admin_edits_passport_data_in_the_admin(client, district_admin,
         assert client.get(reverse(f"admin:services_{model}_changelist")).status_code == 200
         assert client.get(reverse(f"admin:services_{model}_add")).status_code == 403
     assert district_admin.has_perm("services.add_pointentry")
+
+
+def test_done_when_rider_collects_three_stamps_through_the_pages(
+    client, member, station_a, enterprise_organizer, rider_branch, lesson
+):
+    """Issue 6, part 1: rider checks in at a station, attends an activity and finishes a
+    lesson, and sees three stamps and the points ledger on /passport/."""
+    from tests.services.conftest import make_activity
+
+    meeting = make_activity(
+        by=enterprise_organizer,
+        host=rider_branch,
+        station=station_a,
+        start=timezone.now() - timedelta(minutes=5),
+    )
+    client.force_login(member)
+    client.post(reverse("station-checkin", args=[station_a.code]))
+    client.post(reverse("services:checkin", args=[meeting.code]))
+    rider = Member.objects.get(user=member)
+    token = passport_actions.lesson_token(lesson=lesson, member=rider, now=time.time() - 181)
+    client.post(reverse("services:lesson-finish", args=[lesson.pk]), {"token": token})
+    html = client.get(reverse("services:passport")).content.decode()
+    assert "data-stamp-count>3<" in html and "data-balance>20<" in html
+    ledger = html.split("data-ledger")[1]
+    assert station_a.name in ledger and meeting.title in ledger and lesson.title in ledger
