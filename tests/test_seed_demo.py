@@ -207,9 +207,19 @@ class TestDemoDistrict:
         assert Minutes.objects.filter(status=MinutesStatus.APPROVED).count() == 1
         assert Attendance.objects.filter(status="present").exists()
 
+    def test_demo_passport_goal_course_route_and_the_riders_stamps(self, demo_district):
+        from services.models import Lesson, Route, Stamp, StampGoal
+
+        assert Route.objects.get(name="杨浦滨江秀带线").stops.count() == 4
+        assert Lesson.objects.filter(series__title__startswith="大家微讲堂").count() == 2
+        assert StampGoal.objects.get().stamps_required == 6
+        rider = Stamp.objects.filter(member__user__username="rider").first().member
+        kinds = set(Stamp.objects.filter(member=rider).values_list("source_kind", flat=True))
+        assert {"station_checkin", "lesson", "route_stop"} <= kinds
+
     def test_a_second_run_changes_nothing_but_resets_demo_passwords(self, demo_district, debug_on):
         from branches.models import ContactVisit, Instructor
-        from services.models import Activity
+        from services.models import Activity, Stamp
 
         first_counts, first_rows = counts(), snapshot()
         activities = Activity.objects.count()
@@ -217,9 +227,12 @@ class TestDemoDistrict:
         district.set_password("changed-by-someone-2026")
         district.save()
 
+        stamps = Stamp.objects.count()
         output = seed("--with-demo-users")
 
         assert counts() == first_counts
+        assert Stamp.objects.count() == stamps
+        assert "route stop check-ins 2 (0 new)" in output
         assert snapshot() == first_rows
         assert Activity.objects.count() == activities
         assert "(0 new)" in output
