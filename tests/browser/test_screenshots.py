@@ -29,6 +29,10 @@ def pages():
         ("tree", "district", "/branches/"),
         ("roster", "wujiaochang", "/branches/members/"),
         ("console", "station", "/stations/console/"),
+        ("activities", None, "/activities/"),
+        ("reports", None, "/reports/"),
+        ("passport", "rider", "/passport/"),
+        ("report-form", "rider", "/reports/new/"),
     ]
 
 
