@@ -689,6 +689,19 @@ class ComplianceRule(models.Model):
 
 
 # Issue 7: sentinel reports live in their own module; imported here so Django registers them.
+# Issue 6 (part 2): benefits and care programs live in their own modules.
+from services.benefits import Benefit, BenefitClaim, BenefitProvider  # noqa: E402, F401
+from services.care import (  # noqa: E402, F401
+    AidAction,
+    AidApplication,
+    AidAttachment,
+    AidProgram,
+    CareerMilestone,
+    CareerPlan,
+    CareerTrack,
+    Commendation,
+    MilestoneCompletion,
+)
 from services.reports import (  # noqa: E402, F401
     HandlingUnit,
     MeToo,
