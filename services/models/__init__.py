@@ -702,6 +702,28 @@ from services.care import (  # noqa: E402, F401
     Commendation,
     MilestoneCompletion,
 )
+
+# Issue 6: the vanguard passport, micro-courses and party-lesson routes.
+from services.models.passport import (  # noqa: E402, F401
+    CapPeriod,
+    CourseSeries,
+    LedgerKind,
+    Lesson,
+    LessonCompletion,
+    PassportSettings,
+    PointEntry,
+    PointRule,
+    Route,
+    RouteStop,
+    RouteStopVisit,
+    SourceKind,
+    Stamp,
+    StampGoal,
+    StampType,
+    StopMethod,
+    VolunteerService,
+    VolunteerStatus,
+)
 from services.reports import (  # noqa: E402, F401
     HandlingUnit,
     MeToo,
