@@ -54,7 +54,7 @@ def aid_apply(
         raise ValidationError(_("该帮扶项目目前不接受申请。"))
     if program.max_amount is not None and amount > program.max_amount:
         raise ValidationError(
-            _("申请金额不能超过 %(max)s 元。") % {"max": program.max_amount.normalize()}
+            _("申请金额不能超过 %(max)s 元。") % {"max": f"{program.max_amount.normalize():f}"}
         )
     cleaned = [(upload.name, *clean_attachment(upload)) for upload in files]
     application = AidApplication(program=program, applicant=member, amount=amount, reason=reason)

@@ -48,7 +48,7 @@ class AidApplicationForm(forms.Form):
         if program and amount and program.max_amount is not None and amount > program.max_amount:
             self.add_error(
                 "amount",
-                _("申请金额不能超过 %(max)s 元。") % {"max": program.max_amount.normalize()},
+                _("申请金额不能超过 %(max)s 元。") % {"max": f"{program.max_amount.normalize():f}"},
             )
         return data
 
