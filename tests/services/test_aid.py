@@ -69,8 +69,14 @@ def test_full_workflow_records_who_when_and_note(application, street_organizer, 
 
 @pytest.mark.parametrize(
     "path, move",
-    [([], "approve"), ([], "pay"), ([], "refuse"), (["review"], "pay"), (["review", "approve"], "refuse")],
-)  # fmt: skip
+    [
+        ([], "approve"),
+        ([], "pay"),
+        ([], "refuse"),
+        (["review"], "pay"),
+        (["review", "approve"], "refuse"),
+    ],
+)
 def test_skipping_moves_is_refused(application, street_organizer, path, move):
     for step in path:
         care_actions.aid_move(application=application, move=step, by=street_organizer)
