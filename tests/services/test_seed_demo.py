@@ -24,3 +24,20 @@ def test_demo_activities_with_attendance_and_minutes(settings):
     call_command("seed_demo", "--with-demo-users", stdout=out)
     assert Activity.objects.count() == before
     assert "activities 7 (0 new)" in out.getvalue()
+    assert_care_seeded_once(out.getvalue())
+
+
+def assert_care_seeded_once(summary):
+    """Issue 6 (part 2), checked on the same two runs (seeding is too slow to repeat)."""
+    from services.benefits import Benefit
+    from services.care import AidApplication, AidState, CareerPlan, Commendation
+
+    benefit = Benefit.objects.get()
+    assert benefit.min_stamps == 6 and "300" in benefit.title
+    assert benefit.provider.staff.filter(username="station").exists()
+    application = AidApplication.objects.get()
+    assert application.state == AidState.APPROVED and application.actions.count() == 3
+    assert Commendation.objects.honour_roll().count() == 1
+    assert CareerPlan.objects.get().completions.count() == 1
+    for label in ("benefits", "aid applications", "commendations", "career plans"):
+        assert f"{label} 1 (0 new)" in summary
