@@ -27,6 +27,7 @@ from services.models import (
     SourceKind,
     Stamp,
     StampType,
+    VolunteerService,
 )
 
 # --- Reads ---------------------------------------------------------------------------------------
@@ -40,6 +41,12 @@ def stamp_count(member: Member) -> int:
 def points_balance(member: Member) -> int:
     """`member`'s points: the sum of the ledger, corrections included. One query."""
     return PointEntry.objects.filter(member=member).balance()
+
+
+def volunteer_hours(member: Member):
+    """`member`'s approved volunteer hours (a Decimal). One query."""
+    total = VolunteerService.objects.filter(member=member).approved().aggregate(h=Sum("hours"))
+    return total["h"] or 0
 
 
 # --- Award ---------------------------------------------------------------------------------------

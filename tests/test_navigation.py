@@ -8,15 +8,17 @@ from django.urls import reverse
 NAV_KEYS = re.compile(r'data-nav="([a-z]+)"')
 
 ORGANIZER = ["tree", "roster", "outlets", "compliance"]
+PROGRAMS = ["courses", "routes"]  # issue 6
+MANAGER = [*ORGANIZER, *PROGRAMS, "volunteer", "reports", "triage"]
 EXPECTED = {
-    "anonymous": ["home", "stations", "activities", "reports"],
-    "member": ["home", "stations", "activities", "reports"],
-    "station_staff": ["home", "stations", "activities", "console", "reports"],
-    "street_organizer": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
-    "enterprise_organizer": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
-    "outsider": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
-    "district_admin": ["home", "stations", "activities", *ORGANIZER, "reports", "triage", "admin"],
-    "auditor": ["home", "stations", "activities", "reports", "audit"],
+    "anonymous": ["home", "stations", "activities", *PROGRAMS, "reports"],
+    "member": ["home", "stations", "activities", "passport", *PROGRAMS, "reports"],
+    "station_staff": ["home", "stations", "activities", "console", *PROGRAMS, "reports"],
+    "street_organizer": ["home", "stations", "activities", *MANAGER],
+    "enterprise_organizer": ["home", "stations", "activities", *MANAGER],
+    "outsider": ["home", "stations", "activities", *MANAGER],
+    "district_admin": ["home", "stations", "activities", *MANAGER, "admin"],
+    "auditor": ["home", "stations", "activities", *PROGRAMS, "reports", "audit"],
 }
 
 

@@ -333,6 +333,8 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # --- Cross-app hooks ---------------------------------------------------------------------------
 # stations may not import services (dependencies point one way); it calls what this names.
 STATIONS_ACTIVITY_PROVIDER = "services.integrations.station_activities"
+# Called in the check-in's transaction for each new station check-in (the passport's stamp).
+STATIONS_CHECKIN_HOOK = "services.passport.on_station_checkin"
 
 # --- Audit trail ---------------------------------------------------------------------------------
 # Records younger than this are never pruned (MLPS level 3 asks for at least 180 days).

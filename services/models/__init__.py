@@ -705,6 +705,7 @@ from services.care import (  # noqa: E402, F401
 
 # Issue 6: the vanguard passport, micro-courses and party-lesson routes.
 from services.models.passport import (  # noqa: E402, F401
+    STOP_RADIUS_M,
     CapPeriod,
     CourseSeries,
     LedgerKind,

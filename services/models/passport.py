@@ -16,6 +16,8 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branches.models import Member
+
 
 class SourceKind(models.TextChoices):
     """What earned a stamp or a points entry. `source_id` is the id of that row (a check-in,
@@ -259,6 +261,20 @@ class VolunteerStatus(models.TextChoices):
     REFUSED = "refused", _("未认定")
 
 
+class VolunteerServiceQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=VolunteerStatus.APPROVED)
+
+    def reviewable_by(self, user):
+        """Declarations `user` may approve or refuse: those of members in their scope (all for
+        district staff), never their own."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            activity__isnull=True, member__in=Member.objects.visible_to(user).values("pk")
+        ).exclude(member__user=user)
+
+
 class VolunteerService(models.Model):
     """Volunteer hours of a member: counted automatically from attendance at a volunteer
     activity (`activity` set, approved at once), or declared by the member and approved or
@@ -300,6 +316,8 @@ class VolunteerService(models.Model):
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     refusal_reason = models.CharField(_("未认定原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = VolunteerServiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("志愿服务时长")
