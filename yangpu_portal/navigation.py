@@ -130,10 +130,10 @@ def items_for(user) -> list[NavItem]:
     items.append(NavItem(_("专属优惠"), reverse("services:benefit-list"), "benefits"))
     if roles.benefit_provider_staff:
         items.append(NavItem(_("优惠核销"), reverse("services:benefit-redeem"), "redeem"))
-    if roles.member or roles.manages_people:
+    if roles.member:
         items.append(NavItem(_("帮扶申请"), reverse("services:aid-mine"), "aid"))
     if roles.manages_people:
-        items.append(NavItem(_("帮扶审核"), reverse("services:aid-queue"), "aid-review"))
+        items.append(NavItem(_("帮扶审核"), reverse("services:aid-queue"), "aidreview"))
         items.append(NavItem(_("表彰提名"), reverse("services:nomination-list"), "nominations"))
     if roles.member or roles.manages_people:
         items.append(NavItem(_("成长计划"), reverse("services:career-list"), "career"))
