@@ -336,3 +336,15 @@ def test_queue_queries_do_not_grow(client, street_organizer, program, street_a,
     with django_assert_num_queries(len(at_three.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("data-application=") == 30
+
+
+def test_district_sees_the_approved_application(client, application, street_organizer,
+                                                district_admin):  # fmt: skip
+    """Issue 6 "done when": district sees an approved aid application."""
+    care_actions.aid_move(application=application, move="review", by=street_organizer)
+    care_actions.aid_move(application=application, move="approve", by=district_admin)
+    client.force_login(district_admin)
+    html = client.get(reverse("services:aid-queue"), {"state": "approved"}).content.decode()
+    assert f'data-application="{application.pk}"' in html and "已批准" in html
+    html = client.get(reverse("services:aid-detail", args=[application.pk])).content.decode()
+    assert 'value="pay"' in html and "wujiaochang" in html

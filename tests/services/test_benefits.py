@@ -302,3 +302,23 @@ def test_redeem_page_queries_do_not_grow(
     with django_assert_num_queries(at_three):
         response = client.get(url)
     assert response.content.decode().count("data-claim=") == 30
+
+
+def test_done_when_the_goal_is_reached_the_rider_claims_once(client, member, provider):
+    """Issue 6 "done when": the passport's stamp goal leads to its benefit, claimed once."""
+    from services.models import StampGoal
+
+    benefit = make_benefit(provider, title="集满 6 枚印章：300 元权益", min_stamps=6)
+    StampGoal.objects.create(
+        name="集章六枚", stamps_required=6, benefit_label="300 元权益", benefit=benefit
+    )
+    client.force_login(member)
+    give_stamps(member, 5)
+    assert "data-goal-benefit" not in client.get(reverse("services:passport")).content.decode()
+    give_stamps(member, 6)
+    html = client.get(reverse("services:passport")).content.decode()
+    assert f"{reverse('services:benefit-list')}#benefit-{benefit.pk}" in html
+    claim_url = reverse("services:benefit-claim", args=[benefit.pk])
+    assert "领取成功" in client.post(claim_url, follow=True).content.decode()
+    assert "不能重复领取" in client.post(claim_url, follow=True).content.decode()
+    assert BenefitClaim.objects.filter(benefit=benefit).count() == 1
