@@ -25,6 +25,13 @@ class AttachmentsField(forms.FileField):
         return files
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    """Members by name, street and masked phone: names alone repeat in a roster."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} · {obj.street.name} · {obj.masked_phone}"
+
+
 class AidApplicationForm(forms.Form):
     program = forms.ModelChoiceField(
         label=_("帮扶项目"), queryset=AidProgram.objects.filter(is_active=True)
@@ -65,7 +72,7 @@ class AidQueueFilterForm(forms.Form):
 
 
 class NominationForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("人员"), queryset=Member.objects.none())
+    member = MemberChoiceField(label=_("人员"), queryset=Member.objects.none())
     title = forms.CharField(label=_("荣誉名称"), max_length=100, initial=_("骑士表彰"))
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     citation = forms.CharField(
@@ -87,7 +94,7 @@ class DecisionForm(forms.Form):
 
 
 class CareerPlanForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("人员"), queryset=Member.objects.none())
+    member = MemberChoiceField(label=_("人员"), queryset=Member.objects.none())
     track = forms.ModelChoiceField(label=_("成长计划"), queryset=CareerTrack.objects.all())
 
     def __init__(self, *args, members, **kwargs):
