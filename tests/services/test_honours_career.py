@@ -333,3 +333,16 @@ def test_career_list_queries_do_not_grow(
     assert_constant(
         client, reverse("services:career-list"), add, "data-plan=", django_assert_num_queries
     )
+
+
+def test_admin_lists_every_new_model(client, district_admin, nomination, plan):
+    """District admins read every model of this part in the admin; workflow rows are
+    read-only there (their states change through the portal's actions)."""
+    client.force_login(district_admin)
+    for model in ("benefitprovider", "benefit", "benefitclaim", "aidprogram", "aidapplication",
+                  "commendation", "careertrack", "careerplan"):  # fmt: skip
+        response = client.get(reverse(f"admin:services_{model}_changelist"))
+        assert response.status_code == 200, model
+    assert client.get(reverse("admin:services_commendation_add")).status_code == 403
+    html = client.get(reverse("admin:services_careerplan_change", args=[plan.pk])).content
+    assert "站长培养计划" in html.decode()
