@@ -348,3 +348,11 @@ def test_district_sees_the_approved_application(client, application, street_orga
     assert f'data-application="{application.pk}"' in html and "已批准" in html
     html = client.get(reverse("services:aid-detail", args=[application.pk])).content.decode()
     assert 'value="pay"' in html and "wujiaochang" in html
+
+
+def test_missing_file_is_404_not_500(client, application, member, private_media):
+    attachment = application.attachments.get()
+    private_media.delete(attachment.file.name)
+    client.force_login(member)
+    response = client.get(reverse("services:aid-attachment", args=[attachment.pk]))
+    assert response.status_code == 404
