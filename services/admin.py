@@ -142,6 +142,7 @@ from services.models import (  # noqa: E402
     CourseSeries,
     Lesson,
     LessonCompletion,
+    PassportSettings,
     PointEntry,
     PointRule,
     Route,
@@ -238,7 +239,8 @@ class LessonCompletionAdmin(ReadOnlyAdmin):
 class RouteStopInline(admin.StackedInline):
     model = RouteStop
     extra = 1
-    fields = ["order", "name", "description", "latitude", "longitude"]
+    fields = ["order", "name", "description", "latitude", "longitude", "code"]
+    readonly_fields = ["code"]
 
 
 @admin.register(Route)
@@ -253,6 +255,13 @@ class RouteStopVisitAdmin(ReadOnlyAdmin):
     list_display = ["member", "stop", "method", "visited_at"]
     list_filter = ["method"]
     list_select_related = ["member", "stop"]
+
+
+@admin.register(PassportSettings)
+class PassportSettingsAdmin(ReadOnlyAdmin):
+    list_display = ["member", "leaderboard_opt_in", "updated_at"]
+    list_filter = ["leaderboard_opt_in"]
+    list_select_related = ["member"]
 
 
 # --- Issue 6 (part 2): benefits and care programs ------------------------------------------------

@@ -1,13 +1,14 @@
 """The vanguard passport (issue 6): the award path, its constraint and caps, corrections,
 volunteer hours, lessons, routes and the wiring from check-ins, attendance and reports."""
 
+import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from branches.models import Member
@@ -435,3 +436,29 @@ def test_leaderboard_opt_in_is_kept(member, rider):
 def test_no_member_record_cannot_opt_in(street_organizer):
     with pytest.raises(ValidationError):
         passport_actions.passport_leaderboard_set(by=street_organizer, opt_in=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_awards_for_one_source_write_once(rider):
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def give():
+        try:
+            barrier.wait(timeout=5)
+            results.append(award(rider, SourceKind.ACTIVITY, 42).created)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=give) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert errors == []
+    assert sorted(results) == [False, True]
+    assert Stamp.objects.filter(member=rider).count() == 1
+    assert passport.points_balance(rider) == 10

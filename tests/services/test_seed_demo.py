@@ -1,11 +1,22 @@
-"""seed_demo --with-demo-users also loads issue 5's demo activities, once."""
+"""seed_demo --with-demo-users also loads issue 5's demo activities and issue 6's passport
+demo (goal, course, route, the rider's stamps), once."""
 
 import io
 
 import pytest
 from django.core.management import call_command
 
-from services.models import Activity, Attendance, Minutes, MinutesStatus
+from services import passport
+from services.models import (
+    Activity,
+    Attendance,
+    Lesson,
+    Minutes,
+    MinutesStatus,
+    Route,
+    Stamp,
+    StampGoal,
+)
 
 
 @pytest.mark.django_db
@@ -18,12 +29,22 @@ def test_demo_activities_with_attendance_and_minutes(settings):
     assert Activity.objects.filter(audience="public").count() == 2
     assert Minutes.objects.filter(status=MinutesStatus.APPROVED).count() == 1
     assert Attendance.objects.filter(status="present").exists()
+    # Issue 6: the passport demo, and the rider's passport is not empty.
+    assert Route.objects.get(name="杨浦滨江秀带线").stops.count() == 4
+    assert Lesson.objects.filter(series__title__startswith="大家微讲堂").count() == 2
+    assert StampGoal.objects.get().stamps_required == 6
+    rider = Stamp.objects.filter(member__user__username="rider").first().member
+    kinds = set(Stamp.objects.filter(member=rider).values_list("source_kind", flat=True))
+    assert {"station_checkin", "lesson", "route_stop"} <= kinds
+    stamps = passport.stamp_count(rider)
 
     before = Activity.objects.count()
     out = io.StringIO()
     call_command("seed_demo", "--with-demo-users", stdout=out)
     assert Activity.objects.count() == before
     assert "activities 7 (0 new)" in out.getvalue()
+    assert "route stop check-ins 2 (0 new)" in out.getvalue()
+    assert passport.stamp_count(rider) == stamps
     assert_care_seeded_once(out.getvalue())
 
 

@@ -430,3 +430,110 @@ def test_declared_hours_show_on_the_passport(client, member, rider):
     client.force_login(member)
     html = client.get(reverse("services:passport")).content.decode()
     assert "data-hours>1.5<" in html and "助老" in html
+
+
+def test_district_admin_edits_passport_data_in_the_admin(client, district_admin, route):
+    client.force_login(district_admin)
+    for model in ("stamptype", "pointrule", "stampgoal", "courseseries", "route"):
+        response = client.get(reverse(f"admin:services_{model}_changelist"))
+        assert response.status_code == 200, model
+    assert (
+        "杨浦滨江秀带线" in client.get(reverse("admin:services_route_changelist")).content.decode()
+    )
+    # The ledger and stamps are read-only there.
+    for model in ("stamp", "pointentry", "volunteerservice", "routestopvisit"):
+        assert client.get(reverse(f"admin:services_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:services_{model}_add")).status_code == 403
+    assert district_admin.has_perm("services.add_pointentry")
+
+
+def test_done_when_rider_collects_three_stamps_through_the_pages(
+    client, member, station_a, enterprise_organizer, rider_branch, lesson
+):
+    """Issue 6, part 1: rider checks in at a station, attends an activity and finishes a
+    lesson, and sees three stamps and the points ledger on /passport/."""
+    from tests.services.conftest import make_activity
+
+    meeting = make_activity(
+        by=enterprise_organizer,
+        host=rider_branch,
+        station=station_a,
+        start=timezone.now() - timedelta(minutes=5),
+    )
+    client.force_login(member)
+    client.post(reverse("station-checkin", args=[station_a.code]))
+    client.post(reverse("services:checkin", args=[meeting.code]))
+    rider = Member.objects.get(user=member)
+    token = passport_actions.lesson_token(lesson=lesson, member=rider, now=time.time() - 181)
+    client.post(reverse("services:lesson-finish", args=[lesson.pk]), {"token": token})
+    html = client.get(reverse("services:passport")).content.decode()
+    assert "data-stamp-count>3<" in html and "data-balance>20<" in html
+    ledger = html.split("data-ledger")[1]
+    assert station_a.name in ledger and meeting.title in ledger and lesson.title in ledger
+
+
+def _same_queries(client, url, grow, django_assert_num_queries, expect):
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    grow()
+    with django_assert_num_queries(len(small)):
+        assert expect in client.get(url).content.decode()
+
+
+def test_route_list_queries_do_not_grow(client, member, route, django_assert_num_queries):
+    client.force_login(member)
+
+    def grow():
+        for n in range(2, 30):
+            r = Route.objects.create(name=f"路线{n}", is_published=True)
+            RouteStop.objects.create(route=r, order=1, name="站", latitude=31.25, longitude=121.5)
+
+    _same_queries(client, reverse("services:route-list"), grow, django_assert_num_queries, "路线29")
+
+
+def test_leaderboard_queries_do_not_grow(client, member, street_a, django_assert_num_queries):
+    from tests.conftest import make_member
+
+    client.force_login(member)
+
+    def add(start, stop):
+        for i in range(start, stop):
+            m = make_member(street=street_a, name=f"骑手{i:02d}号")
+            PassportSettings.objects.create(member=m, leaderboard_opt_in=True)
+            passport.award(member=m, source_kind=SourceKind.ACTIVITY, source_id=i + 1)
+
+    add(0, 3)
+    _same_queries(
+        client,
+        reverse("services:passport-leaderboard"),
+        lambda: add(3, 30),
+        django_assert_num_queries,
+        "骑***号",
+    )
+
+
+def test_review_queue_queries_do_not_grow(
+    client, street_a, street_organizer, django_assert_num_queries
+):
+    from tests.conftest import make_member
+
+    def declare(n):
+        VolunteerService.objects.bulk_create(
+            VolunteerService(
+                member=make_member(street=street_a, name=f"骑手{i}"),
+                description=f"服务{i}",
+                served_on=timezone.localdate(),
+                hours=1,
+            )
+            for i in range(n)
+        )
+
+    declare(3)
+    client.force_login(street_organizer)
+    _same_queries(
+        client,
+        reverse("services:volunteer-review"),
+        lambda: declare(27),
+        django_assert_num_queries,
+        "服务26",
+    )
