@@ -262,3 +262,114 @@ class PassportSettingsAdmin(ReadOnlyAdmin):
     list_display = ["member", "leaderboard_opt_in", "updated_at"]
     list_filter = ["leaderboard_opt_in"]
     list_select_related = ["member"]
+
+
+# --- Issue 6 (part 2): benefits and care programs ------------------------------------------------
+# Workflow states change only through the portal's pages (services.care_actions and
+# services.benefit_actions); the admin edits the catalogues and reads the rest.
+
+from services.benefits import Benefit, BenefitClaim, BenefitProvider  # noqa: E402
+from services.care import (  # noqa: E402
+    AidAction,
+    AidApplication,
+    AidAttachment,
+    AidProgram,
+    CareerMilestone,
+    CareerPlan,
+    CareerTrack,
+    Commendation,
+    MilestoneCompletion,
+)
+
+
+@admin.register(BenefitProvider)
+class BenefitProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "contact"]
+    search_fields = ["name"]
+    filter_horizontal = ["staff"]
+
+
+@admin.register(Benefit)
+class BenefitAdmin(admin.ModelAdmin):
+    list_display = ["title", "provider", "quota", "valid_from", "valid_until", "is_active"]
+    list_filter = ["is_active", "provider", "occupation", "party_members_only"]
+    search_fields = ["title"]
+
+
+@admin.register(BenefitClaim)
+class BenefitClaimAdmin(ReadOnlyAdmin):
+    list_display = ["code", "benefit", "member", "claimed_at", "redeemed_at"]
+    list_filter = ["benefit"]
+    search_fields = ["code"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(AidProgram)
+class AidProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "max_amount", "is_active"]
+
+
+class AidActionInline(admin.TabularInline):
+    model = AidAction
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "by", "from_state", "to_state", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AidAttachmentInline(admin.TabularInline):
+    """Names only: the files are private and served by the portal's own view."""
+
+    model = AidAttachment
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["kind", "original_name", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AidApplication)
+class AidApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "program", "applicant", "amount", "state", "submitted_at"]
+    list_filter = ["state", "program"]
+    raw_id_fields = ["applicant"]
+    inlines = [AidActionInline, AidAttachmentInline]
+
+
+@admin.register(Commendation)
+class CommendationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "year", "member", "state", "nominated_by", "decided_by"]
+    list_filter = ["state", "year", "title"]
+    raw_id_fields = ["member"]
+
+
+class CareerMilestoneInline(admin.TabularInline):
+    model = CareerMilestone
+    extra = 1
+
+
+@admin.register(CareerTrack)
+class CareerTrackAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    inlines = [CareerMilestoneInline]
+
+
+class MilestoneCompletionInline(admin.TabularInline):
+    model = MilestoneCompletion
+    extra = 0
+    can_delete = False
+    readonly_fields = ["milestone", "completed_by", "completed_at", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CareerPlan)
+class CareerPlanAdmin(ReadOnlyAdmin):
+    list_display = ["track", "member", "started_on", "created_by"]
+    list_filter = ["track"]
+    raw_id_fields = ["member"]
+    inlines = [MilestoneCompletionInline]

@@ -75,3 +75,34 @@ urlpatterns += [
     path("routes/stops/<int:pk>/poster/", passport_views.stop_poster, name="stop-poster"),
     path("routes/stop/<uuid:code>/", passport_views.stop_qr, name="stop-qr"),
 ]
+
+# Issue 6 (part 2): benefits, aid applications, commendations and career plans.
+from services import care_views  # noqa: E402
+
+urlpatterns += [
+    path("passport/benefits/", care_views.benefit_list, name="benefit-list"),
+    path("passport/benefits/<int:pk>/claim/", care_views.benefit_claim, name="benefit-claim"),
+    path("passport/benefits/redeem/", care_views.benefit_redeem, name="benefit-redeem"),
+    path("aid/", care_views.aid_mine, name="aid-mine"),
+    path("aid/new/", care_views.aid_new, name="aid-new"),
+    path("aid/review/", care_views.aid_queue, name="aid-queue"),
+    path("aid/<int:pk>/", care_views.aid_detail, name="aid-detail"),
+    path("aid/<int:pk>/move/", care_views.aid_move, name="aid-move"),
+    path("aid/attachments/<int:pk>/", care_views.aid_attachment, name="aid-attachment"),
+    path("honours/", care_views.honour_roll, name="honour-roll"),
+    path("honours/nominations/", care_views.nomination_list, name="nomination-list"),
+    path("honours/nominations/new/", care_views.nomination_new, name="nomination-new"),
+    path(
+        "honours/nominations/<int:pk>/decide/",
+        care_views.nomination_decide,
+        name="nomination-decide",
+    ),
+    path("career/", care_views.career_list, name="career-list"),
+    path("career/new/", care_views.career_new, name="career-new"),
+    path("career/<int:pk>/", care_views.career_detail, name="career-detail"),
+    path(
+        "career/<int:pk>/milestones/<int:milestone_pk>/",
+        care_views.career_tick,
+        name="career-tick",
+    ),
+]

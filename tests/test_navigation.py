@@ -9,17 +9,22 @@ NAV_KEYS = re.compile(r'data-nav="([a-z]+)"')
 
 ORGANIZER = ["tree", "roster", "outlets", "compliance"]
 PROGRAMS = ["courses", "routes"]  # issue 6
-MANAGER = [*ORGANIZER, *PROGRAMS, "volunteer", "reports", "triage"]
+# Issue 6, part 2: benefits and the honour roll are public; care programs by role.
+CARE = ["benefits", "aidreview", "nominations", "career", "honours"]
+MANAGER = [*ORGANIZER, *PROGRAMS, "volunteer", "reports", "triage", *CARE]
 EXPECTED = {
-    "anonymous": ["home", "stations", "activities", *PROGRAMS, "reports"],
-    "member": ["home", "stations", "activities", "passport", *PROGRAMS, "reports"],
-    "station_staff": ["home", "stations", "activities", "console", *PROGRAMS, "reports"],
+    "anonymous": ["home", "stations", "activities", *PROGRAMS, "reports", "benefits", "honours"],
+    "member": ["home", "stations", "activities", "passport", *PROGRAMS, "reports", "benefits",
+               "aid", "career", "honours"],
+    "station_staff": ["home", "stations", "activities", "console", *PROGRAMS, "reports",
+                      "benefits", "honours"],
     "street_organizer": ["home", "stations", "activities", *MANAGER],
     "enterprise_organizer": ["home", "stations", "activities", *MANAGER],
     "outsider": ["home", "stations", "activities", *MANAGER],
     "district_admin": ["home", "stations", "activities", *MANAGER, "admin"],
-    "auditor": ["home", "stations", "activities", *PROGRAMS, "reports", "audit"],
-}
+    "auditor": ["home", "stations", "activities", *PROGRAMS, "reports", "benefits", "honours",
+                "audit"],
+}  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -76,3 +81,15 @@ def test_navigation_costs_one_query_whatever_the_roles(
     # session, user, all roles at once, and the home page's four public counters
     with django_assert_num_queries(7):
         client.get(reverse("home"))
+
+
+@pytest.mark.django_db
+def test_benefit_provider_staff_see_the_redeem_page(client, station_staff):
+    """Issue 6: staff of a benefit provider (here the station's) get 优惠核销."""
+    from services.benefits import BenefitProvider
+
+    BenefitProvider.objects.create(name="健身房").staff.add(station_staff)
+    client.force_login(station_staff)
+    html = client.get(reverse("home")).content.decode()
+    assert "redeem" in NAV_KEYS.findall(html)
+    assert client.get(reverse("services:benefit-redeem")).status_code == 200

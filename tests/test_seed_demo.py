@@ -217,6 +217,18 @@ class TestDemoDistrict:
         kinds = set(Stamp.objects.filter(member=rider).values_list("source_kind", flat=True))
         assert {"station_checkin", "lesson", "route_stop"} <= kinds
 
+    def test_demo_benefit_aid_commendation_and_career_plan(self, demo_district):
+        from services.benefits import Benefit
+        from services.care import AidApplication, AidState, CareerPlan, Commendation
+
+        benefit = Benefit.objects.get()
+        assert benefit.min_stamps == 6 and "300" in benefit.title
+        assert benefit.provider.staff.filter(username="station").exists()
+        application = AidApplication.objects.get()
+        assert application.state == AidState.APPROVED and application.actions.count() == 3
+        assert Commendation.objects.honour_roll().count() == 1
+        assert CareerPlan.objects.get().completions.count() == 1
+
     def test_a_second_run_changes_nothing_but_resets_demo_passwords(self, demo_district, debug_on):
         from branches.models import ContactVisit, Instructor
         from services.models import Activity, Stamp
@@ -233,6 +245,8 @@ class TestDemoDistrict:
         assert counts() == first_counts
         assert Stamp.objects.count() == stamps
         assert "route stop check-ins 2 (0 new)" in output
+        for label in ("benefits", "aid applications", "commendations", "career plans"):
+            assert f"{label} 1 (0 new)" in output
         assert snapshot() == first_rows
         assert Activity.objects.count() == activities
         assert "(0 new)" in output

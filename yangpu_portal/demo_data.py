@@ -861,3 +861,40 @@ ROUTE_STOPS = (
     ),
     ("上海国际时尚中心", 31.2667, 121.5545, "原上海第十七棉纺织厂，百年纺织工业的见证。"),
 )
+
+
+# --- Issue 6 (part 2): benefits, aid, commendations and career plans ---------------------------
+
+# The provider's staff (the `station` login) redeem its codes at the demo station.
+DEMO_BENEFIT_PROVIDER = "五角场街道新就业群体关爱联盟"
+DEMO_BENEFIT = {
+    "title": "集满 6 枚印章：300 元关爱权益",
+    "description": "可在五角场HUI新屋兑换 300 元生活用品或体检服务，凭兑换码到站点核销。",
+    "min_stamps": 6,
+    "quota": 200,
+}
+DEMO_BENEFIT_DAYS = 365  # valid from the day it is first seeded
+
+DEMO_AID_PROGRAM = {
+    "name": "助学帮扶",
+    "description": "为家庭困难的新就业群体子女提供学费补助，每学年一次。",
+    "max_amount": 3000,
+}
+DEMO_AID_APPLICATION = {
+    "amount": 2000,
+    "reason": "儿子今年升入初中，妻子没有固定工作，学费和校服费用有困难。",
+}
+
+DEMO_COMMENDATION = {
+    "title": "骑士表彰",
+    "citation": "送餐途中发现独居老人摔倒，及时呼叫急救并陪同就医；常年参与“爱心接力”志愿服务。",
+}
+
+DEMO_CAREER_TRACK = "站长培养计划"
+DEMO_CAREER_DESCRIPTION = "从优秀骑手中培养骑手驿站、党群服务站的站长。"
+DEMO_CAREER_MILESTONES = (
+    "担任骑手小组长",
+    "参加站务管理培训",
+    "协助站长管理驿站三个月",
+    "独立承担站长职责",
+)

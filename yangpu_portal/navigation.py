@@ -21,7 +21,7 @@ from branches.roles import (
     SECURITY_ADMIN_GROUP,
     SYSTEM_ADMIN_GROUP,
 )
-from services.models import Notification
+from services.models import BenefitProvider, Notification
 from stations.models import StationStaff
 
 
@@ -35,6 +35,8 @@ class Roles:
     organizer: bool = False
     station_staff: bool = False
     member: bool = False
+    # Issue 6: staff of a benefit provider redeem its codes.
+    benefit_provider_staff: bool = False
     # Issue 5: the bell's unread count rides on the same query.
     unread_notifications: int = 0
 
@@ -70,6 +72,9 @@ def roles_of(user) -> Roles:
             organizer=Exists(OrganizerAssignment.objects.filter(user=OuterRef("pk"))),
             station_staff=Exists(StationStaff.objects.filter(user=OuterRef("pk"))),
             member=Exists(Member.objects.filter(user=OuterRef("pk"))),
+            benefit_provider_staff=Exists(
+                BenefitProvider.staff.through.objects.filter(user=OuterRef("pk"))
+            ),
             unread_notifications=Coalesce(
                 Subquery(
                     Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
@@ -121,6 +126,18 @@ def items_for(user) -> list[NavItem]:
     items.append(NavItem(_("民情前哨"), reverse("services:report-list"), "reports"))
     if roles.district_admin or roles.organizer:
         items.append(NavItem(_("事件分派"), reverse("services:report-triage"), "triage"))
+    # Issue 6: benefits and care programs.
+    items.append(NavItem(_("专属优惠"), reverse("services:benefit-list"), "benefits"))
+    if roles.benefit_provider_staff:
+        items.append(NavItem(_("优惠核销"), reverse("services:benefit-redeem"), "redeem"))
+    if roles.member:
+        items.append(NavItem(_("帮扶申请"), reverse("services:aid-mine"), "aid"))
+    if roles.manages_people:
+        items.append(NavItem(_("帮扶审核"), reverse("services:aid-queue"), "aidreview"))
+        items.append(NavItem(_("表彰提名"), reverse("services:nomination-list"), "nominations"))
+    if roles.member or roles.manages_people:
+        items.append(NavItem(_("成长计划"), reverse("services:career-list"), "career"))
+    items.append(NavItem(_("荣誉榜"), reverse("services:honour-roll"), "honours"))
     if roles.auditor:
         items.append(NavItem(_("审计日志"), reverse("audit:event-list"), "audit"))
     if user.is_authenticated and user.is_staff and not roles.auditor:

@@ -227,8 +227,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Files only the portal may hand out (aid applications' documents): outside MEDIA_ROOT and with
+# no URL, served by a view that checks who asks. With several hosts, point it at shared storage
+# (an S3-compatible bucket without public access).
+PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     # Hashed, compressed names served by WhiteNoise; `collectstatic` runs before gunicorn starts.
     # With DEBUG on (make run) the plain storage serves files straight from static/.
     "staticfiles": {

@@ -689,6 +689,20 @@ class ComplianceRule(models.Model):
 
 
 # Issue 7: sentinel reports live in their own module; imported here so Django registers them.
+# Issue 6 (part 2): benefits and care programs live in their own modules.
+from services.benefits import Benefit, BenefitClaim, BenefitProvider  # noqa: E402, F401
+from services.care import (  # noqa: E402, F401
+    AidAction,
+    AidApplication,
+    AidAttachment,
+    AidProgram,
+    CareerMilestone,
+    CareerPlan,
+    CareerTrack,
+    Commendation,
+    MilestoneCompletion,
+)
+
 # Issue 6: the vanguard passport, micro-courses and party-lesson routes.
 from services.models.passport import (  # noqa: E402, F401
     STOP_RADIUS_M,

@@ -366,6 +366,16 @@ class StampGoal(models.Model):
     benefit_amount = models.DecimalField(
         _("权益金额（元）"), max_digits=8, decimal_places=2, null=True, blank=True
     )
+    # Added by issue 6's benefits part (migration 0012): the benefit members claim on
+    # /passport/benefits/ once they hold enough stamps.
+    benefit = models.ForeignKey(
+        "services.Benefit",
+        verbose_name=_("对应优惠"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stamp_goals",
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

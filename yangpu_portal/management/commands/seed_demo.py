@@ -164,6 +164,7 @@ class Seeder:
         self._seed_outlets()
         self._seed_report_routing()
         self._seed_passport()
+        self._seed_care()
 
     def _seed_passport(self) -> None:
         """Issue 6: the stamp goal, the micro-course series and the 杨浦滨江秀带线 route
@@ -569,6 +570,93 @@ class Seeder:
             return self.organizations[chosen.name]
         return self.organizations[demo.joint_branch(street_spec)]
 
+    def _seed_care(self) -> None:
+        """Issue 6: the benefit that 6 stamps unlock (linked to a 6-stamp goal, if one exists),
+        the aid program and the career track (idempotent: found again by name)."""
+        from services.benefits import Benefit, BenefitProvider
+        from services.care import AidProgram, CareerMilestone, CareerTrack
+        from services.models import StampGoal
+
+        provider, created = BenefitProvider.objects.get_or_create(name=demo.DEMO_BENEFIT_PROVIDER)
+        self._tally("benefit providers", created)
+        benefit = Benefit.objects.filter(
+            provider=provider, title=demo.DEMO_BENEFIT["title"]
+        ).first()
+        if benefit is None:
+            today = timezone.localdate()
+            benefit = Benefit(
+                provider=provider,
+                valid_from=today,
+                valid_until=today + timedelta(days=demo.DEMO_BENEFIT_DAYS),
+                **demo.DEMO_BENEFIT,
+            )
+            benefit.full_clean()
+            benefit.save()
+            self._tally("benefits", True)
+        else:
+            self._tally("benefits", False)
+        StampGoal.objects.filter(
+            stamps_required=demo.DEMO_BENEFIT["min_stamps"], benefit__isnull=True
+        ).update(benefit=benefit)
+
+        spec = demo.DEMO_AID_PROGRAM
+        _program, created = AidProgram.objects.get_or_create(
+            name=spec["name"], defaults={k: v for k, v in spec.items() if k != "name"}
+        )
+        self._tally("aid programs", created)
+
+        track, created = CareerTrack.objects.get_or_create(
+            name=demo.DEMO_CAREER_TRACK, defaults={"description": demo.DEMO_CAREER_DESCRIPTION}
+        )
+        self._tally("career tracks", created)
+        for order, title in enumerate(demo.DEMO_CAREER_MILESTONES, start=1):
+            CareerMilestone.objects.get_or_create(
+                track=track, order=order, defaults={"title": title}
+            )
+
+    def _demo_care(self, users) -> None:
+        """The rider's approved aid application, approved commendation and career plan; the
+        station login redeems the benefit's codes. Through the actions, once each."""
+        from services import care_actions
+        from services.benefits import BenefitProvider
+        from services.care import AidApplication, AidProgram, CareerPlan, CareerTrack, Commendation
+
+        rider = Member.objects.get(user=users["rider"])
+        BenefitProvider.objects.get(name=demo.DEMO_BENEFIT_PROVIDER).staff.add(users["station"])
+
+        program = AidProgram.objects.get(name=demo.DEMO_AID_PROGRAM["name"])
+        exists = AidApplication.objects.filter(program=program, applicant=rider).exists()
+        if not exists:
+            application = care_actions.aid_apply(
+                by=users["rider"], program=program, **demo.DEMO_AID_APPLICATION
+            )
+            care_actions.aid_move(
+                application=application, move="review", by=users["wujiaochang"], note="材料齐全"
+            )
+            care_actions.aid_move(application=application, move="approve", by=users["district"])
+        self._tally("aid applications", not exists)
+
+        year = timezone.localdate().year
+        spec = demo.DEMO_COMMENDATION
+        exists = Commendation.objects.filter(member=rider, title=spec["title"], year=year).exists()
+        if not exists:
+            commendation = care_actions.commendation_nominate(
+                by=users["meituan"], member=rider, year=year, **spec
+            )
+            care_actions.commendation_decide(
+                commendation=commendation, approve=True, by=users["district"]
+            )
+        self._tally("commendations", not exists)
+
+        track = CareerTrack.objects.get(name=demo.DEMO_CAREER_TRACK)
+        created = not CareerPlan.objects.filter(track=track, member=rider).exists()
+        if created:
+            plan = care_actions.career_plan_start(by=users["meituan"], member=rider, track=track)
+            care_actions.milestone_tick(
+                plan=plan, milestone=track.milestones.get(order=1), by=users["meituan"]
+            )
+        self._tally("career plans", created)
+
     # --- Demo logins ----------------------------------------------------------------------------
 
     def seed_demo_users(self) -> None:
@@ -594,6 +682,7 @@ class Seeder:
         self._demo_visits(users["district"])
         self._demo_activities(users)
         self._demo_passport(users["rider"])
+        self._demo_care(users)
 
     def _demo_passport(self, user) -> None:
         """Issue 6: the demo rider checked in at the demo station yesterday, finished the first
