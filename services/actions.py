@@ -32,6 +32,7 @@ from services.models import (
 )
 from services.scope import may_host
 from services.tasks import deliver_notifications
+from yangpu_portal.privacy import require_consent
 
 # Fields an organizer may set on an activity (status moves through its own actions).
 ACTIVITY_FIELDS = (
@@ -298,6 +299,8 @@ def checkin_record(*, activity: Activity, by, now: datetime | None = None) -> At
     if now > closes:
         raise ValidationError(_("活动已结束，签到已关闭。"), code="too_late")
     _require_audience(activity, by)
+    # PIPL: no attendance is stored from a check-in without the member's consent in force.
+    require_consent(by)
     attendance, created = Attendance.objects.get_or_create(
         activity=activity,
         member=member,

@@ -21,6 +21,7 @@ from stations.models import (
     VisitorCount,
     station_local_now,
 )
+from yangpu_portal.privacy import require_consent
 
 
 @transaction.atomic
@@ -110,9 +111,12 @@ def checkin_record(*, member, station: Station, by, at=None) -> tuple[CheckIn, b
     """Record that `member` checked in at `station` (default: now). At most one per member,
     station and Shanghai day: a second call that day writes nothing and returns the existing
     row with False. Safe under concurrency: the unique constraint decides, and the loser of a
-    race gets the winner's row. Raises ValidationError for an inactive station."""
+    race gets the winner's row. Raises ValidationError for an inactive station, and when the
+    member has not consented to the privacy notice (or withdrew), before anything is written."""
     if not station.is_active:
         raise ValidationError(_("此站点目前不对外开放，无法报到。"), code="inactive")
+    # PIPL: nothing about the member's visits is stored without their consent in force.
+    require_consent(member.user_id)
     checked_in_at = at or timezone.now()
     local_date = station_local_now(checked_in_at).date()
     try:
