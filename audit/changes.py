@@ -22,6 +22,9 @@ kept for `AUDIT_RETENTION_DAYS`), so it must not keep a way to contact them. Pas
 and sign-in stamps are never recorded.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
@@ -53,6 +56,18 @@ AUDITED_MODELS = {
 }
 MASKED = {"phone"}
 SNAPSHOT = "_audit_snapshot"
+_suspended: ContextVar = ContextVar("audit_changes_suspended", default=False)
+
+
+@contextmanager
+def suspended():
+    """No per-field records inside: for an erasure, whose field-by-field record would copy the
+    very values it removes into the append-only trail. The caller writes one record instead."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
 
 
 def mask(value):
@@ -85,6 +100,8 @@ def _actor():
 
 def record_change(*, event: str, obj, changes: dict, detail: dict | None = None):
     """One create/update/delete record; callable by actions for changes the signals miss."""
+    if _suspended.get():
+        return None
     return record_event(event=event, actor=_actor(), obj=obj, changes=changes, detail=detail)
 
 

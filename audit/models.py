@@ -26,6 +26,7 @@ class Event(models.TextChoices):
     IMPORT = "import", _("导入")
     EXPORT = "export", _("导出")
     PHONE_REVEAL = "phone_reveal", _("查看完整手机号")
+    ERASURE = "erasure", _("个人信息匿名化")
 
 
 class Outcome(models.TextChoices):

@@ -689,6 +689,8 @@ class ComplianceRule(models.Model):
 
 
 # Issue 7: sentinel reports live in their own module; imported here so Django registers them.
+# Issue 9: erasure requests (PIPL) live with "my data" in their own module.
+from services.privacy import ErasureRequest  # noqa: E402, F401
 from services.reports import (  # noqa: E402, F401
     HandlingUnit,
     MeToo,

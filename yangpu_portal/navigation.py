@@ -113,6 +113,11 @@ def items_for(user) -> list[NavItem]:
     items.append(NavItem(_("民情前哨"), reverse("services:report-list"), "reports"))
     if roles.district_admin or roles.organizer:
         items.append(NavItem(_("事件分派"), reverse("services:report-triage"), "triage"))
+    # Issue 9: PIPL. A member's own data; the erasure requests of the organizer's scope.
+    if roles.member:
+        items.append(NavItem(_("我的数据"), reverse("services:my-data"), "my-data"))
+    if roles.manages_people:
+        items.append(NavItem(_("删除申请"), reverse("services:erasure-queue"), "erasure"))
     if roles.auditor:
         items.append(NavItem(_("审计日志"), reverse("audit:event-list"), "audit"))
     if user.is_authenticated and user.is_staff and not roles.auditor:
