@@ -10,12 +10,37 @@ NAV_KEYS = re.compile(r'data-nav="([a-z]+)"')
 ORGANIZER = ["tree", "roster", "outlets", "compliance"]
 EXPECTED = {
     "anonymous": ["home", "stations", "activities", "reports"],
-    "member": ["home", "stations", "activities", "reports"],
+    "member": ["home", "stations", "activities", "reports", "mydata"],
     "station_staff": ["home", "stations", "activities", "console", "reports"],
-    "street_organizer": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
-    "enterprise_organizer": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
-    "outsider": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
-    "district_admin": ["home", "stations", "activities", *ORGANIZER, "reports", "triage", "admin"],
+    "street_organizer": [
+        "home",
+        "stations",
+        "activities",
+        *ORGANIZER,
+        "reports",
+        "triage",
+        "erasure",
+    ],
+    "enterprise_organizer": [
+        "home",
+        "stations",
+        "activities",
+        *ORGANIZER,
+        "reports",
+        "triage",
+        "erasure",
+    ],
+    "outsider": ["home", "stations", "activities", *ORGANIZER, "reports", "triage", "erasure"],
+    "district_admin": [
+        "home",
+        "stations",
+        "activities",
+        *ORGANIZER,
+        "reports",
+        "triage",
+        "erasure",
+        "admin",
+    ],
     "auditor": ["home", "stations", "activities", "reports", "audit"],
 }
 

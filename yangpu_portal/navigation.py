@@ -115,7 +115,7 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem(_("事件分派"), reverse("services:report-triage"), "triage"))
     # Issue 9: PIPL. A member's own data; the erasure requests of the organizer's scope.
     if roles.member:
-        items.append(NavItem(_("我的数据"), reverse("services:my-data"), "my-data"))
+        items.append(NavItem(_("我的数据"), reverse("services:my-data"), "mydata"))
     if roles.manages_people:
         items.append(NavItem(_("删除申请"), reverse("services:erasure-queue"), "erasure"))
     if roles.auditor:
