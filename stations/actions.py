@@ -166,3 +166,27 @@ def outlet_survey(*, by, outlet: Outlet | None = None, **fields) -> Outlet:
     outlet.full_clean()
     outlet.save()
     return outlet
+
+
+@transaction.atomic
+def personal_data_prune(*, checkins_before: date, visitors_before: date, by=None) -> dict:
+    """Delete check-ins and visitor tallies dated before the given Shanghai dates (retention,
+    PIPL), with one audit record of the counts."""
+    from audit.models import Event
+    from audit.record import record_event
+
+    checkins = CheckIn.objects.filter(local_date__lt=checkins_before).delete()[0]
+    visitors = VisitorCount.objects.filter(date__lt=visitors_before).delete()[0]
+    counts = {"checkins": checkins, "visitor_counts": visitors}
+    if checkins or visitors:
+        record_event(
+            event=Event.DELETE,
+            actor=by,
+            detail={
+                "what": "retention",
+                "checkins_before": checkins_before.isoformat(),
+                "visitors_before": visitors_before.isoformat(),
+                **counts,
+            },
+        )
+    return counts
