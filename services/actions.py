@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from audit.changes import record_change
+from audit.models import Event
 from branches.models import Member
 from services.models import (
     ATTACHMENT_MAX_BYTES,
@@ -577,9 +579,15 @@ def minutes_approve(*, minutes: Minutes, by) -> Minutes:
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_by, minutes.approved_at = by, timezone.now()
     minutes.save()
-    Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).update(
+    finished = Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).update(
         status=ActivityStatus.FINISHED, updated_at=timezone.now()
     )
+    if finished:  # QuerySet.update sends no signal: recorded here (audit/changes.py)
+        record_change(
+            event=Event.UPDATE,
+            obj=activity,
+            changes={"status": [ActivityStatus.PUBLISHED, ActivityStatus.FINISHED]},
+        )
     return minutes
 
 

@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.changes import record_change
+from audit.models import Event
 from stations.models import (
     CheckIn,
     OpeningHours,
@@ -53,7 +55,8 @@ class Shift:
 @transaction.atomic
 def station_hours_set(*, station: Station, shifts: Iterable[Shift], by=None) -> list[OpeningHours]:
     """Replace the station's weekly opening hours with `shifts` (a weekday without a shift is
-    closed). Raises ValidationError on a malformed shift; then nothing changes. Two queries."""
+    closed). Raises ValidationError on a malformed shift; then nothing changes. An audit record
+    when the hours change (bulk writes send no signal)."""
     rows = [
         OpeningHours(
             station=station,
@@ -67,8 +70,20 @@ def station_hours_set(*, station: Station, shifts: Iterable[Shift], by=None) -> 
     for row in rows:
         # clean() and the field choices cover what the constraints check, without a query.
         row.full_clean(exclude=["station"], validate_constraints=False)
+    before = _hours_text(OpeningHours.objects.filter(station=station).order_by("weekday", "opens"))
     OpeningHours.objects.filter(station=station).delete()
-    return OpeningHours.objects.bulk_create(rows)
+    created = OpeningHours.objects.bulk_create(rows)
+    after = _hours_text(sorted(rows, key=lambda r: (r.weekday, r.opens or time.min)))
+    if before != after:  # bulk writes send no signal: recorded here (audit/changes.py)
+        record_change(event=Event.UPDATE, obj=station, changes={"hours": [before, after]})
+    return created
+
+
+def _hours_text(rows) -> list[str]:
+    return [
+        f"{r.weekday}:all_day" if r.all_day else f"{r.weekday}:{r.opens:%H:%M}-{r.closes:%H:%M}"
+        for r in rows
+    ]
 
 
 @transaction.atomic
@@ -77,6 +92,7 @@ def station_features_set(
 ) -> None:
     """Make the station's amenities and programs exactly these values (unknown values raise
     ValidationError). Rows not in the new sets are deleted, missing ones inserted."""
+    changes = {}
     for model, field, values in (
         (StationAmenity, "amenity", set(amenities)),
         (StationProgram, "program", set(programs)),
@@ -84,8 +100,13 @@ def station_features_set(
         rows = [model(station=station, **{field: value}) for value in sorted(values)]
         for row in rows:
             row.full_clean(exclude=["station"], validate_constraints=False)
+        before = sorted(model.objects.filter(station=station).values_list(field, flat=True))
         model.objects.filter(station=station).exclude(**{f"{field}__in": values}).delete()
         model.objects.bulk_create(rows, ignore_conflicts=True)
+        if before != sorted(values):
+            changes[f"{field}s"] = [before, sorted(values)]
+    if changes:  # bulk writes send no signal: recorded here (audit/changes.py)
+        record_change(event=Event.UPDATE, obj=station, changes=changes)
 
 
 @transaction.atomic
