@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.changes import record_change
 from audit.models import Event
+from audit.record import record_event
 from stations.models import (
     CheckIn,
     OpeningHours,
@@ -193,9 +194,6 @@ def outlet_survey(*, by, outlet: Outlet | None = None, **fields) -> Outlet:
 def personal_data_prune(*, checkins_before: date, visitors_before: date, by=None) -> dict:
     """Delete check-ins and visitor tallies dated before the given Shanghai dates (retention,
     PIPL), with one audit record of the counts."""
-    from audit.models import Event
-    from audit.record import record_event
-
     checkins = CheckIn.objects.filter(local_date__lt=checkins_before).delete()[0]
     visitors = VisitorCount.objects.filter(date__lt=visitors_before).delete()[0]
     counts = {"checkins": checkins, "visitor_counts": visitors}

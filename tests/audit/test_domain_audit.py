@@ -231,5 +231,8 @@ class TestPhoneReveals:
         client.get(reverse("branches:member-list"))
         client.get(reverse("branches:member-export", args=["csv"]))
         client.force_login(auditor)
-        page = client.get(reverse("audit:event-list"), {"actor": "wujiaochang"}).context["page"]
+        response = client.get(reverse("audit:event-list"), {"actor": "wujiaochang"})
+        page = response.context["page"]
         assert {e.event for e in page.object_list} >= {Event.PHONE_REVEAL, Event.EXPORT}
+        html = response.content.decode()
+        assert "page: roster" in html and "what: roster" in html and "rows: 1" in html
