@@ -23,7 +23,7 @@ from services.report_actions import report_submit
 from services.reports import Report, ReportCategory, ReportPhoto
 from stations.actions import checkin_record, visitor_count_add
 from stations.models import CheckIn, VisitorCount
-from tests.conftest import make_member, make_user
+from tests.conftest import PERSONAS, make_member, make_user
 from yangpu_portal.actions import consent_give, consent_withdraw
 from yangpu_portal.models import PrivacyConsent
 from yangpu_portal.privacy import NOTICE_VERSION
@@ -393,3 +393,20 @@ def test_consent_give_keeps_one_in_force(db):
     old = consent_give(user=user, version="2025-01")
     assert old.pk != first.pk
     assert PrivacyConsent.objects.filter(user=user, withdrawn_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_on_the_notice_and_my_data(persona, as_persona, client):
+    user = as_persona(persona)
+    assert "data-privacy-notice" in client.get(reverse("privacy-notice")).content.decode()
+    assert client.post(reverse("privacy-notice")).status_code == 405
+    response = client.get(MY_DATA)
+    download = client.get(reverse("services:my-data-download"))
+    if user is None:
+        assert response.status_code == download.status_code == 302
+        return
+    assert client.post(MY_DATA).status_code == 405
+    # Everyone signed in sees their own account, and no one else's.
+    assert response.context["sections"][0].rows == [user]
+    assert json.loads(download.content)["account"][0]["username"] == user.username
