@@ -26,6 +26,7 @@ class Event(models.TextChoices):
     IMPORT = "import", _("导入")
     EXPORT = "export", _("导出")
     PHONE_REVEAL = "phone_reveal", _("查看完整手机号")
+    ERASURE = "erasure", _("个人信息匿名化")
 
 
 class Outcome(models.TextChoices):
@@ -99,6 +100,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit records are append-only")
+
+    def change_lines(self) -> list[str]:
+        """The changes as text: "field: before → after" (or the recorded value as it is)."""
+        lines = []
+        for field, values in (self.changes or {}).items():
+            if isinstance(values, list) and len(values) == 2:
+                lines.append(f"{field}: {values[0]} → {values[1]}")
+            else:
+                lines.append(f"{field}: {values}")
+        return lines
+
+    def detail_lines(self) -> list[str]:
+        """The details (an import's file hash and counts, an export's filters and rows, the
+        members whose phones a page showed) as "key: value" text."""
+        return [f"{key}: {value}" for key, value in (self.detail or {}).items()]
 
 
 class ChainHead(models.Model):

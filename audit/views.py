@@ -62,7 +62,8 @@ def event_export(request, fmt):
         (_("对象编号"), lambda e: e.object_id),
         (_("对象"), lambda e: e.object_repr),
         (_("结果"), lambda e: e.get_outcome_display()),
-        (_("变更内容"), lambda e: e.changes or ""),
+        (_("变更内容"), lambda e: "\n".join(e.change_lines())),
+        (_("详情"), lambda e: "\n".join(e.detail_lines())),
         (_("哈希"), lambda e: e.hash),
     ]
     data = tablib.Dataset(headers=[str(title) for title, _get in columns])

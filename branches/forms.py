@@ -61,6 +61,11 @@ class RosterFilterForm(forms.Form):
             "path"
         )
 
+    def applied(self) -> dict:
+        """The valid filters in force, as text (for the export's audit record)."""
+        self.is_valid()
+        return {name: str(value) for name, value in self.cleaned_data.items() if value}
+
     def filter(self, members):
         """Apply the valid filters to `members`; an invalid field is dropped, the rest apply."""
         self.is_valid()

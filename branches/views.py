@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, Max, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.models import Event
+from audit.record import record_event
 from branches import actions
 from branches.forms import (
     MemberForm,
@@ -33,6 +36,7 @@ from branches.models import (
     PoliticalStatus,
     Transfer,
 )
+from branches.phones import record_reveal
 from branches.resources import MemberResource, RosterCSV, RosterXLSX, template_dataset
 from branches.roles import logs_visits, manages_people
 from branches.tree import nest
@@ -86,6 +90,7 @@ def organization_detail(request, pk):
         organizers |= Q(street=organization.street_id)
     members = organization.members.select_related("street", "employer").order_by("name", "pk")
     page = Paginator(members, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    record_reveal(by=request.user, page="organization", members=page.object_list)
     context = {
         "organization": organization,
         "node": node,
@@ -109,6 +114,7 @@ def member_list(request):
     page = Paginator(members.order_by("name", "pk"), ROSTER_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    record_reveal(by=request.user, page="roster", members=page.object_list)
     return render(request, "branches/member_list.html", {"form": form, "page": page})
 
 
@@ -124,12 +130,23 @@ def member_export(request, fmt):
         raise Http404
     form = RosterFilterForm(request.GET, user=request.user)
     members = form.filter(Member.objects.visible_to(request.user)).order_by("name", "pk")
-    dataset = MemberResource().export(members)
     file_format = EXPORT_FORMATS[fmt]()
     stamp = timezone.localdate().strftime("%Y%m%d")
-    response = HttpResponse(
-        file_format.export_data(dataset), content_type=file_format.get_content_type()
-    )
+    # The export is recorded before its bytes leave; no record, no file.
+    with transaction.atomic():
+        dataset = MemberResource().export(members)
+        body = file_format.export_data(dataset)
+        record_event(
+            event=Event.EXPORT,
+            actor=request.user,
+            detail={
+                "what": "roster",
+                "format": fmt,
+                "filters": form.applied(),
+                "rows": len(dataset),
+            },
+        )
+    response = HttpResponse(body, content_type=file_format.get_content_type())
     response["Content-Disposition"] = content_disposition_header(True, f"人员名册-{stamp}.{fmt}")
     return response
 
@@ -202,8 +219,10 @@ def _render_member(request, member, status=200, **forms):
 @require_GET
 def member_detail(request, pk):
     """A member's details, status timeline and transfer history, with the forms to record the
-    next step, a correction or a transfer request."""
-    return _render_member(request, _member_in_scope(request, pk))
+    next step, a correction or a transfer request. The unmasked phone is recorded as seen."""
+    member = _member_in_scope(request, pk)
+    record_reveal(by=request.user, page="member", members=[member])
+    return _render_member(request, member)
 
 
 @login_required
@@ -344,6 +363,11 @@ def transfer_list(request):
             else transfer.member.masked_phone
         )
         transfer.member_in_scope = transfer.member_id in in_scope
+    record_reveal(
+        by=request.user,
+        page="transfers",
+        members=[t.member for t in incoming + others if t.member_in_scope],
+    )
     context = {"incoming": incoming, "others": others, "decision_form": TransferDecisionForm()}
     return render(request, "branches/transfer_list.html", context)
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from audit.changes import record_change
+from audit.models import Event
 from branches.models import Member
 from services.models import (
     ATTACHMENT_MAX_BYTES,
@@ -36,6 +38,7 @@ from services.passport import award
 from services.passport_actions import volunteer_hours_from_attendance
 from services.scope import may_host
 from services.tasks import deliver_notifications
+from yangpu_portal.privacy import require_consent
 
 # Fields an organizer may set on an activity (status moves through its own actions).
 ACTIVITY_FIELDS = (
@@ -312,6 +315,8 @@ def checkin_record(*, activity: Activity, by, now: datetime | None = None) -> At
     if now > closes:
         raise ValidationError(_("活动已结束，签到已关闭。"), code="too_late")
     _require_audience(activity, by)
+    # PIPL: no attendance is stored from a check-in without the member's consent in force.
+    require_consent(by)
     attendance, created = Attendance.objects.get_or_create(
         activity=activity,
         member=member,
@@ -588,9 +593,15 @@ def minutes_approve(*, minutes: Minutes, by) -> Minutes:
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_by, minutes.approved_at = by, timezone.now()
     minutes.save()
-    Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).update(
+    finished = Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).update(
         status=ActivityStatus.FINISHED, updated_at=timezone.now()
     )
+    if finished:  # QuerySet.update sends no signal: recorded here (audit/changes.py)
+        record_change(
+            event=Event.UPDATE,
+            obj=activity,
+            changes={"status": [ActivityStatus.PUBLISHED, ActivityStatus.FINISHED]},
+        )
     return minutes
 
 

@@ -13,6 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.changes import record_change
+from audit.models import Event
 from branches.models import Member, Street
 from services.models import SourceKind, Stamp, member_of
 from services.passport import award
@@ -271,6 +273,8 @@ def report_confirm(*, report: Report, fixed: bool, by, note: str = "") -> Report
         raise ValidationError(_("只能对已办结且尚未确认的事件进行确认。"))
     if fixed:
         Report.objects.filter(pk=locked.pk).update(confirmed_fixed=True)
+        # QuerySet.update sends no signal: recorded here (audit/changes.py).
+        record_change(event=Event.UPDATE, obj=locked, changes={"confirmed_fixed": [None, True]})
         ReportAction.objects.create(
             report=locked,
             by=by,

@@ -106,3 +106,15 @@ urlpatterns += [
         name="career-tick",
     ),
 ]
+
+# Issue 9: PIPL, "my data" and the erasure requests' queue.
+from services import privacy_views  # noqa: E402
+
+urlpatterns += [
+    path("me/data/", privacy_views.my_data, name="my-data"),
+    path("me/data/download.json", privacy_views.my_data_download, name="my-data-download"),
+    path("me/data/consent/", privacy_views.my_consent, name="my-consent"),
+    path("me/data/erasure/", privacy_views.my_erasure_request, name="my-erasure-request"),
+    path("privacy/requests/", privacy_views.erasure_queue, name="erasure-queue"),
+    path("privacy/requests/<int:pk>/handle/", privacy_views.erasure_handle, name="erasure-handle"),
+]

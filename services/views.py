@@ -40,6 +40,7 @@ from services.models import (
 )
 from services.scope import may_manage_anything
 from stations.qr import qr_svg
+from yangpu_portal.privacy import NOTICE_VERSION, consent_from_post, consent_state
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -331,6 +332,7 @@ def checkin(request, code):
             activity=activity, member=member, status=AttendanceStatus.PRESENT
         ).first()
     if request.method == "POST":
+        consent_from_post(request)
         try:
             attendance = actions.checkin_record(activity=activity, by=request.user)
             messages.success(request, _("签到成功。"))
@@ -348,6 +350,8 @@ def checkin(request, code):
             "attendance": attendance,
             "window_open": opens <= now <= closes,
             "opens": opens,
+            "consent": consent_state(request.user),
+            "notice_version": NOTICE_VERSION,
         },
     )
 

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from audit.changes import record_change
+from audit.models import Event
+from audit.record import record_event
 from stations.models import (
     CheckIn,
     OpeningHours,
@@ -23,6 +26,7 @@ from stations.models import (
     VisitorCount,
     station_local_now,
 )
+from yangpu_portal.privacy import require_consent
 
 
 @transaction.atomic
@@ -54,7 +58,8 @@ class Shift:
 @transaction.atomic
 def station_hours_set(*, station: Station, shifts: Iterable[Shift], by=None) -> list[OpeningHours]:
     """Replace the station's weekly opening hours with `shifts` (a weekday without a shift is
-    closed). Raises ValidationError on a malformed shift; then nothing changes. Two queries."""
+    closed). Raises ValidationError on a malformed shift; then nothing changes. An audit record
+    when the hours change (bulk writes send no signal)."""
     rows = [
         OpeningHours(
             station=station,
@@ -68,8 +73,20 @@ def station_hours_set(*, station: Station, shifts: Iterable[Shift], by=None) -> 
     for row in rows:
         # clean() and the field choices cover what the constraints check, without a query.
         row.full_clean(exclude=["station"], validate_constraints=False)
+    before = _hours_text(OpeningHours.objects.filter(station=station).order_by("weekday", "opens"))
     OpeningHours.objects.filter(station=station).delete()
-    return OpeningHours.objects.bulk_create(rows)
+    created = OpeningHours.objects.bulk_create(rows)
+    after = _hours_text(sorted(rows, key=lambda r: (r.weekday, r.opens or time.min)))
+    if before != after:  # bulk writes send no signal: recorded here (audit/changes.py)
+        record_change(event=Event.UPDATE, obj=station, changes={"hours": [before, after]})
+    return created
+
+
+def _hours_text(rows) -> list[str]:
+    return [
+        f"{r.weekday}:all_day" if r.all_day else f"{r.weekday}:{r.opens:%H:%M}-{r.closes:%H:%M}"
+        for r in rows
+    ]
 
 
 @transaction.atomic
@@ -78,6 +95,7 @@ def station_features_set(
 ) -> None:
     """Make the station's amenities and programs exactly these values (unknown values raise
     ValidationError). Rows not in the new sets are deleted, missing ones inserted."""
+    changes = {}
     for model, field, values in (
         (StationAmenity, "amenity", set(amenities)),
         (StationProgram, "program", set(programs)),
@@ -85,8 +103,13 @@ def station_features_set(
         rows = [model(station=station, **{field: value}) for value in sorted(values)]
         for row in rows:
             row.full_clean(exclude=["station"], validate_constraints=False)
+        before = sorted(model.objects.filter(station=station).values_list(field, flat=True))
         model.objects.filter(station=station).exclude(**{f"{field}__in": values}).delete()
         model.objects.bulk_create(rows, ignore_conflicts=True)
+        if before != sorted(values):
+            changes[f"{field}s"] = [before, sorted(values)]
+    if changes:  # bulk writes send no signal: recorded here (audit/changes.py)
+        record_change(event=Event.UPDATE, obj=station, changes=changes)
 
 
 @transaction.atomic
@@ -112,11 +135,14 @@ def checkin_record(*, member, station: Station, by, at=None) -> tuple[CheckIn, b
     """Record that `member` checked in at `station` (default: now). At most one per member,
     station and Shanghai day: a second call that day writes nothing and returns the existing
     row with False. Safe under concurrency: the unique constraint decides, and the loser of a
-    race gets the winner's row. Raises ValidationError for an inactive station. A new check-in
-    is passed to the callable named by settings.STATIONS_CHECKIN_HOOK (the vanguard passport's
-    stamp), in the same transaction."""
+    race gets the winner's row. Raises ValidationError for an inactive station, and when the
+    member has not consented to the privacy notice (or withdrew), before anything is written.
+    A new check-in is passed to the callable named by settings.STATIONS_CHECKIN_HOOK (the
+    vanguard passport's stamp), in the same transaction."""
     if not station.is_active:
         raise ValidationError(_("此站点目前不对外开放，无法报到。"), code="inactive")
+    # PIPL: nothing about the member's visits is stored without their consent in force.
+    require_consent(member.user_id)
     checked_in_at = at or timezone.now()
     local_date = station_local_now(checked_in_at).date()
     try:
@@ -168,3 +194,24 @@ def outlet_survey(*, by, outlet: Outlet | None = None, **fields) -> Outlet:
     outlet.full_clean()
     outlet.save()
     return outlet
+
+
+@transaction.atomic
+def personal_data_prune(*, checkins_before: date, visitors_before: date, by=None) -> dict:
+    """Delete check-ins and visitor tallies dated before the given Shanghai dates (retention,
+    PIPL), with one audit record of the counts."""
+    checkins = CheckIn.objects.filter(local_date__lt=checkins_before).delete()[0]
+    visitors = VisitorCount.objects.filter(date__lt=visitors_before).delete()[0]
+    counts = {"checkins": checkins, "visitor_counts": visitors}
+    if checkins or visitors:
+        record_event(
+            event=Event.DELETE,
+            actor=by,
+            detail={
+                "what": "retention",
+                "checkins_before": checkins_before.isoformat(),
+                "visitors_before": visitors_before.isoformat(),
+                **counts,
+            },
+        )
+    return counts

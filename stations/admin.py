@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from audit.admin_io import AuditedImportExportMixin
 from stations.actions import station_features_set
 from stations.models import (
     Amenity,
@@ -119,7 +120,7 @@ class StationAdminForm(forms.ModelForm):
 
 
 @admin.register(Station)
-class StationAdmin(AllOrNothingImportMixin, ImportExportModelAdmin):
+class StationAdmin(AuditedImportExportMixin, AllOrNothingImportMixin, ImportExportModelAdmin):
     form = StationAdminForm
     resource_classes = [StationResource]
     list_display = ["name", "kind", "street", "address", "is_active"]
@@ -206,7 +207,7 @@ class VisitorCountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(AllOrNothingImportMixin, ImportExportModelAdmin):
+class OutletAdmin(AuditedImportExportMixin, AllOrNothingImportMixin, ImportExportModelAdmin):
     resource_classes = [OutletResource]
     list_display = ["name", "enterprise", "street", "rider_count", "surveyed_at", "surveyed_by"]
     list_filter = ["street", "enterprise"]

@@ -43,6 +43,7 @@ from stations.models import (
 )
 from stations.navigate import navigate_links
 from stations.qr import qr_svg
+from yangpu_portal.privacy import NOTICE_VERSION, consent_from_post, consent_state
 
 PAGE_SIZE = 30
 _URL_SENTINEL = 987654321
@@ -361,12 +362,15 @@ def outlet_survey_view(request, pk=None):
 def checkin(request, code):
     """The QR landing page (`/s/<code>/`). GET shows the station and, for a signed-in member, a
     one-tap confirm button or "already checked in today"; only the POST writes, through
-    `checkin_record`. Visitors who are not signed in go to sign in and come back here."""
+    `checkin_record`. Visitors who are not signed in go to sign in and come back here.
+    A member without consent in force to the privacy notice sees it and ticks consent with the
+    confirm (recorded first); one who withdrew is told check-ins are stopped."""
     station = get_object_or_404(Station.objects.select_related("street"), code=code)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     member = Member.objects.filter(user=request.user).first()
     if request.method == "POST" and member is not None:
+        consent_from_post(request)
         try:
             record, created = checkin_record(member=member, station=station, by=request.user)
         except ValidationError as error:
@@ -386,7 +390,13 @@ def checkin(request, code):
         if member
         else None
     )
-    context = {"station": station, "member": member, "existing": existing}
+    context = {
+        "station": station,
+        "member": member,
+        "existing": existing,
+        "consent": consent_state(request.user),
+        "notice_version": NOTICE_VERSION,
+    }
     return render(request, "stations/checkin.html", context, status=200 if member else 403)
 
 

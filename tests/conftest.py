@@ -25,6 +25,7 @@ from stations.actions import staff_assign, station_create
 from stations.models import StationKind
 from tests.browser.conftest import IN_CI
 from tests.browser.conftest import missing as browser_support_missing
+from yangpu_portal.actions import consent_give
 
 PASSWORD = "Correct-Horse-2026"
 
@@ -255,9 +256,11 @@ def station_staff(station_a):
 
 @pytest.fixture
 def member(street_a, rider_branch):
-    """A rider, party member of the 外卖骑手党支部, with a login."""
+    """A rider, party member of the 外卖骑手党支部, with a login, who consented to the privacy
+    notice when registering (issue 9: no check-in is stored without it)."""
     user = make_user("rider")
     make_member(street=street_a, name="李强", organization=rider_branch, user=user)
+    consent_give(user=user, by=user)
     return user
 
 

@@ -11,11 +11,11 @@ ORGANIZER = ["tree", "roster", "outlets", "compliance"]
 PROGRAMS = ["courses", "routes"]  # issue 6
 # Issue 6, part 2: benefits and the honour roll are public; care programs by role.
 CARE = ["benefits", "aidreview", "nominations", "career", "honours"]
-MANAGER = [*ORGANIZER, *PROGRAMS, "volunteer", "reports", "triage", *CARE]
+MANAGER = [*ORGANIZER, *PROGRAMS, "volunteer", "reports", "triage", *CARE, "erasure"]
 EXPECTED = {
     "anonymous": ["home", "stations", "activities", *PROGRAMS, "reports", "benefits", "honours"],
     "member": ["home", "stations", "activities", "passport", *PROGRAMS, "reports", "benefits",
-               "aid", "career", "honours"],
+               "aid", "career", "honours", "mydata"],
     "station_staff": ["home", "stations", "activities", "console", *PROGRAMS, "reports",
                       "benefits", "honours"],
     "street_organizer": ["home", "stations", "activities", *MANAGER],

@@ -1,4 +1,9 @@
-"""Writes of the portal's own models (the account's display preferences)."""
+"""Writes of the portal's own models (the account's display preferences, privacy consent)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from yangpu_portal.models import PrivacyConsent
 
 
 def large_text_set(*, user, large: bool) -> None:
@@ -6,3 +11,43 @@ def large_text_set(*, user, large: bool) -> None:
     if user.large_text != large:
         user.large_text = large
         user.save(update_fields=["large_text"])
+
+
+@transaction.atomic
+def consent_give(*, user, version: str | None = None, by=None) -> PrivacyConsent:
+    """Record `user`'s consent to the privacy notice (the current version unless named). A
+    consent already in force to the same version is kept as it is; one to an older version is
+    replaced (withdrawn, then the new one given)."""
+    from yangpu_portal.privacy import NOTICE_VERSION
+
+    version = version or NOTICE_VERSION
+    now = timezone.now()
+    current = PrivacyConsent.objects.select_for_update().filter(
+        user=user, withdrawn_at__isnull=True
+    )
+    existing = current.first()
+    if existing is not None and existing.version == version:
+        return existing
+    if existing is not None:
+        existing.withdrawn_at = now
+        existing.save(update_fields=["withdrawn_at"])
+    consent = PrivacyConsent(user=user, version=version, given_at=now)
+    consent.full_clean(validate_constraints=False)
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, user, by=None) -> bool:
+    """Withdraw `user`'s consent in force; from then on no check-in is stored for them.
+    Returns False when there was none to withdraw."""
+    consent = (
+        PrivacyConsent.objects.select_for_update()
+        .filter(user=user, withdrawn_at__isnull=True)
+        .first()
+    )
+    if consent is None:
+        return False
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    return True

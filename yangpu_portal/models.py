@@ -50,3 +50,40 @@ class User(AbstractUser):
         if (first + last).isascii():
             return f"{first} {last}".strip()
         return f"{last}{first}"
+
+
+class PrivacyConsent(models.Model):
+    """A person's consent to one version of the privacy notice (`/privacy/`), given at
+    registration or at their first check-in. Withdrawing stamps `withdrawn_at`; consenting
+    again is a new row, so the history of who agreed to which text, and when, is kept. At most
+    one consent per account is in force (not withdrawn), which the database enforces."""
+
+    user = models.ForeignKey(
+        "yangpu_portal.User",
+        verbose_name=_("账户"),
+        on_delete=models.CASCADE,
+        related_name="privacy_consents",
+    )
+    version = models.CharField(_("隐私政策版本"), max_length=20)
+    given_at = models.DateTimeField(_("同意时间"))
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("隐私政策同意记录")
+        verbose_name_plural = _("隐私政策同意记录")
+        ordering = ["-given_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="privacy_consent_one_in_force",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True)
+                | models.Q(withdrawn_at__gte=models.F("given_at")),
+                name="privacy_consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.version}"

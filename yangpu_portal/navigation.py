@@ -138,6 +138,11 @@ def items_for(user) -> list[NavItem]:
     if roles.member or roles.manages_people:
         items.append(NavItem(_("成长计划"), reverse("services:career-list"), "career"))
     items.append(NavItem(_("荣誉榜"), reverse("services:honour-roll"), "honours"))
+    # Issue 9: PIPL. A member's own data; the erasure requests of the organizer's scope.
+    if roles.member:
+        items.append(NavItem(_("我的数据"), reverse("services:my-data"), "mydata"))
+    if roles.manages_people:
+        items.append(NavItem(_("删除申请"), reverse("services:erasure-queue"), "erasure"))
     if roles.auditor:
         items.append(NavItem(_("审计日志"), reverse("audit:event-list"), "audit"))
     if user.is_authenticated and user.is_staff and not roles.auditor:

@@ -344,6 +344,17 @@ if AUDIT_RETENTION_DAYS < 180:
         f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below the 180-day minimum."
     )
 
+# --- Personal data retention (PIPL; docs/data-inventory.md) ---------------------------------------
+# Station check-ins (a location history) and visitor tallies older than this many days are
+# deleted by `manage.py prune_personal_data` (run it daily from cron). 30 days to 10 years.
+PERSONAL_DATA_RETENTION_RANGE = (30, 3650)
+STATIONS_CHECKIN_RETENTION_DAYS = env_int("STATIONS_CHECKIN_RETENTION_DAYS", 365)
+STATIONS_VISITOR_RETENTION_DAYS = env_int("STATIONS_VISITOR_RETENTION_DAYS", 730)
+for _name in ("STATIONS_CHECKIN_RETENTION_DAYS", "STATIONS_VISITOR_RETENTION_DAYS"):
+    _low, _high = PERSONAL_DATA_RETENTION_RANGE
+    if not _low <= globals()[_name] <= _high:
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]} is outside {_low}..{_high} days.")
+
 # --- Logging -----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

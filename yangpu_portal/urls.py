@@ -13,6 +13,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     # 适老化: the large-text switch in the footer (POST, like the language switch).
     path("text-size/", views.text_size, name="text-size"),
+    # Issue 9: the privacy notice (PIPL); "my data" and the erasure queue are in services.urls.
+    path("privacy/", views.privacy_notice, name="privacy-notice"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ from branches.models import Enterprise, Organization, Street
 from stations.models import Station
 from yangpu_portal.actions import large_text_set
 from yangpu_portal.navigation import LARGE_TEXT_SESSION_KEY
+from yangpu_portal.privacy import NOTICE_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,12 @@ def text_size(request):
     ):
         target = reverse("home")
     return redirect(target)
+
+
+@require_GET
+def privacy_notice(request):
+    """The privacy notice (PIPL), public: the current version's text."""
+    return render(request, "privacy/notice.html", {"notice_version": NOTICE_VERSION})
 
 
 @require_GET

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Gender, Member, OccupationGroup, PoliticalStatus, Street
 from branches.phones import normalize_phone
+from yangpu_portal.actions import consent_give
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,23 @@ class WorkerProfileMixin(forms.Form):
         help_text=_("您日常工作或居住的街道，由该街道党群服务中心联系您。"),
     )
 
-    field_order = ["phone", "name", "gender", "occupation", "street", "password1", "password2"]
+    privacy_consent = forms.BooleanField(
+        label=_("我已阅读并同意隐私政策"),
+        required=True,
+        help_text=_("注册前请阅读页面上方链接的隐私政策。"),
+        error_messages={"required": _("请阅读并同意隐私政策后再注册。")},
+    )
+
+    field_order = [
+        "phone",
+        "name",
+        "gender",
+        "occupation",
+        "street",
+        "password1",
+        "password2",
+        "privacy_consent",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,6 +133,8 @@ class WorkerProfileMixin(forms.Form):
         super().custom_signup(request, user)
         user.last_name = self.cleaned_data["name"]
         user.save(update_fields=["last_name"])
+        # PIPL: the consent ticked on this form, with the notice's version and the time.
+        consent_give(user=user, by=user)
         request.session[SESSION_KEY] = {
             "user": user.pk,
             "name": self.cleaned_data["name"],
@@ -133,7 +152,7 @@ class WorkerSocialSignupForm(WorkerProfileMixin, SocialSignupForm):
     """allauth's sign-up after a first WeChat sign-in (SOCIALACCOUNT_FORMS["signup"]): the
     same phone and profile, no password; the phone is then verified by code like above."""
 
-    field_order = ["phone", "name", "gender", "occupation", "street"]
+    field_order = ["phone", "name", "gender", "occupation", "street", "privacy_consent"]
 
 
 def new_username() -> str:

@@ -725,6 +725,9 @@ from services.models.passport import (  # noqa: E402, F401
     VolunteerService,
     VolunteerStatus,
 )
+
+# Issue 9: erasure requests (PIPL) live with "my data" in their own module.
+from services.privacy import ErasureRequest  # noqa: E402, F401
 from services.reports import (  # noqa: E402, F401
     HandlingUnit,
     MeToo,

@@ -125,6 +125,7 @@ def test_new_wechat_user_signs_up_verifies_phone_and_is_linked(
                 "gender": "female",
                 "occupation": "rider",
                 "street": street_a.pk,
+                "privacy_consent": "on",
             },
         )
     assert response.status_code == 302 and response["Location"] == "/accounts/phone/verify/"
@@ -153,6 +154,7 @@ def test_wechat_signup_with_a_linked_phone_is_refused(client, wechat_app, wechat
             "gender": "female",
             "occupation": "rider",
             "street": street_a.pk,
+            "privacy_consent": "on",
         },
     )
     assert response.status_code == 200

@@ -31,6 +31,7 @@ def signup_data(street, phone="139 1234 5678", **extra):
         "street": street.pk,
         "password1": WORKER_PASSWORD,
         "password2": WORKER_PASSWORD,
+        "privacy_consent": "on",  # issue 9: the privacy notice is accepted at registration
         **extra,
     }
 

@@ -41,6 +41,7 @@ def pages(station_a, member, public_activity_at):
             f"/activities/{activity.pk}/",
             "/reports/",
             "/accounts/login/",
+            "/privacy/",
         ],
         "member": [
             "/reports/new/",
@@ -48,6 +49,7 @@ def pages(station_a, member, public_activity_at):
             "/activities/mine/",
             "/notifications/",
             f"/s/{station_a.code}/",
+            "/me/data/",
         ],
     }
 

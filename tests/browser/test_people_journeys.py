@@ -18,6 +18,8 @@ from stations.actions import Shift, station_hours_set
 from stations.models import CheckIn
 from tests.browser.conftest import DESKTOP, PHONE, check_accessibility, sign_in
 from tests.conftest import PASSWORD, TOTP_SECRET, make_station
+from yangpu_portal.models import PrivacyConsent
+from yangpu_portal.privacy import NOTICE_VERSION
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,6 +47,8 @@ def submit_login_here(page, username):
 
 
 def test_rider_finds_the_nearest_open_station_and_checks_in(open_page, member, street_a, street_b):
+    # A rider put on the roster by their branch, who has not seen the privacy notice yet.
+    PrivacyConsent.objects.filter(user=member).delete()
     nearest_open = make_station(
         street=street_a, name="国定路HUI新屋", latitude=31.3003, longitude=121.5150
     )
@@ -77,12 +81,17 @@ def test_rider_finds_the_nearest_open_station_and_checks_in(open_page, member, s
     assert "/accounts/login/" in page.url
     submit_login_here(page, "rider")
     page.wait_for_url(f"**/s/{nearest_open.code}/")
+    # Issue 9: the first check-in shows the privacy notice; nothing is stored without consent.
+    assert page.locator("[data-privacy-notice]").is_visible()
     check_accessibility(page)
+    page.locator("[data-privacy-consent]").check()
     page.get_by_role("button", name="确认报到").click()
     page.wait_for_load_state()
     assert "报到成功" in page.locator(".messages").inner_text()
     assert page.locator("[data-checked-in]").is_visible()
     assert CheckIn.objects.filter(station=nearest_open, member__user=member).count() == 1
+    consent = PrivacyConsent.objects.get(user=member)
+    assert consent.version == NOTICE_VERSION and consent.withdrawn_at is None
     check_accessibility(page)
 
 

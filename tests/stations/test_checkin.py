@@ -17,8 +17,16 @@ from stations.actions import checkin_record
 from stations.models import CheckIn
 from stations.qr import qr_svg
 from tests.conftest import make_member, make_station, make_user
+from yangpu_portal.actions import consent_give
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def consenting_user(username):
+    """An account that consented to the privacy notice (issue 9: check-ins need it)."""
+    user = make_user(username)
+    consent_give(user=user, by=user)
+    return user
 
 
 def landing(station):
@@ -64,7 +72,7 @@ class TestCheckinRecord:
     def test_other_stations_and_members_count_separately(
         self, rider, station_a, station_b, street_a
     ):
-        other = make_member(street=street_a, name="王芳")
+        other = make_member(street=street_a, name="王芳", user=consenting_user("wangfang"))
         assert checkin_record(member=rider, station=station_a, by=None)[1]
         assert checkin_record(member=rider, station=station_b, by=None)[1]
         assert checkin_record(member=other, station=station_a, by=None)[1]
@@ -85,7 +93,7 @@ class TestCheckinRecord:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_scans_record_one_checkin(street_a):
     station = make_station(street=street_a)
-    rider = make_member(street=street_a, name="李强")
+    rider = make_member(street=street_a, name="李强", user=consenting_user("liqiang"))
     barrier = threading.Barrier(4)
     results = []
 

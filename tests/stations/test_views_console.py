@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from branches.models import Member
 from stations.actions import (
@@ -18,6 +19,7 @@ from stations.actions import (
     visitor_count_add,
 )
 from stations.models import CheckIn, StationClosure, VisitorCount
+from stations.models.stations import station_local_now
 from tests.conftest import make_member
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -151,9 +153,19 @@ class TestConsolePage:
         client.force_login(station_staff)
         with CaptureQueriesContext(connection) as few:
             client.get(console_url(station_a))
-        for n in range(15):
-            rider = make_member(street=street_a, name=f"骑手{n}")
-            checkin_record(member=rider, station=station_a, by=station_staff)
+        now = timezone.now()
+        riders = [make_member(street=street_a, name=f"骑手{n}") for n in range(15)]
+        # Rows written directly: these riders have no account, so no consent (issue 9).
+        CheckIn.objects.bulk_create(
+            CheckIn(
+                member=rider,
+                station=station_a,
+                checked_in_at=now,
+                local_date=station_local_now(now).date(),
+            )
+            for rider in riders
+        )
+        for _n in range(15):
             visitor_count_add(station=station_a, purpose="water", count=1, by=station_staff)
         with django_assert_num_queries(len(few.captured_queries)):
             response = client.get(console_url(station_a))
