@@ -13,7 +13,6 @@ from branches.roles import (
 )
 from tests.conftest import make_user
 from yangpu_portal.duties import violations
-from yangpu_portal.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -146,12 +145,3 @@ def test_the_system_admin_edits_accounts_but_not_their_roles(client, system_admi
 def test_day_to_day_and_audit_roles_cannot_manage_accounts(persona, as_persona, client, member):
     as_persona(persona)
     assert client.get(f"/admin/yangpu_portal/user/{member.pk}/change/").status_code == 403
-
-
-def test_no_seeded_account_is_a_superuser(settings):
-    import io
-
-    settings.DEBUG = True
-    call_command("seed_demo", "--with-demo-users", stdout=io.StringIO())
-    assert not User.objects.filter(is_superuser=True).exists()
-    assert violations() == []

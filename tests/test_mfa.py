@@ -1,10 +1,7 @@
 """Two-factor sign-in: required for district admins and the administrator roles."""
 
-import io
-
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.management import call_command
 from django.urls import reverse
 
 from tests.conftest import PASSWORD, TOTP_SECRET, make_user, totp_code, with_totp
@@ -61,25 +58,6 @@ def test_others_may_remove_their_optional_authenticator(client, member):
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     client.post(reverse("mfa_deactivate_totp"))
     assert not Authenticator.objects.filter(user=member, type="totp").exists()
-
-
-def test_demo_logins_that_need_it_have_the_published_authenticator(settings):
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    from yangpu_portal.demo_data import DEMO_TOTP_SECRET
-
-    settings.DEBUG = True
-    call_command("seed_demo", "--with-demo-users", stdout=io.StringIO())
-    call_command("seed_demo", "--with-demo-users", stdout=io.StringIO())
-    owners = sorted(
-        Authenticator.objects.filter(type="totp").values_list("user__username", flat=True)
-    )
-    assert owners == ["auditor", "district"]
-    authenticator = Authenticator.objects.get(user__username="district", type="totp")
-    assert TOTP(authenticator).validate_code(totp_code(DEMO_TOTP_SECRET))
-    out = io.StringIO()
-    call_command("demo_totp", stdout=out)
-    assert out.getvalue().split()[0] == totp_code(DEMO_TOTP_SECRET)
 
 
 def test_a_new_admin_changes_the_temporary_password_then_sets_up_two_factor(client, db):

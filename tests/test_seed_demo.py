@@ -229,7 +229,34 @@ class TestDemoDistrict:
         assert Commendation.objects.honour_roll().count() == 1
         assert CareerPlan.objects.get().completions.count() == 1
 
+    def test_no_seeded_account_is_a_superuser_or_holds_two_admin_roles(self, demo_district):
+        from yangpu_portal.duties import violations
+
+        assert not get_user_model().objects.filter(is_superuser=True).exists()
+        assert violations() == []
+
+    def test_demo_logins_that_need_it_have_the_published_authenticator(
+        self, demo_district, debug_on
+    ):
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        from tests.conftest import totp_code
+        from yangpu_portal.demo_data import DEMO_TOTP_SECRET
+
+        owners = sorted(
+            Authenticator.objects.filter(type="totp").values_list("user__username", flat=True)
+        )
+        assert owners == ["auditor", "district"]
+        authenticator = Authenticator.objects.get(user__username="district", type="totp")
+        assert TOTP(authenticator).validate_code(totp_code(DEMO_TOTP_SECRET))
+        out = io.StringIO()
+        call_command("demo_totp", stdout=out)
+        assert out.getvalue().split()[0] == totp_code(DEMO_TOTP_SECRET)
+
     def test_a_second_run_changes_nothing_but_resets_demo_passwords(self, demo_district, debug_on):
+        from allauth.mfa.models import Authenticator
+
         from branches.models import ContactVisit, Instructor
         from services.models import Activity, Stamp
 
@@ -256,6 +283,7 @@ class TestDemoDistrict:
         assert StationStaff.objects.count() == 1
         assert Member.objects.filter(user__username="rider").count() == 1
         assert authenticate(username="district", password=PASSWORD) is not None
+        assert Authenticator.objects.filter(type="totp").count() == 2
         assert ContactVisit.objects.count() == 2
         assert Instructor.objects.count() == 2
 
