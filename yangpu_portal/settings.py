@@ -326,6 +326,12 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # stations may not import services (dependencies point one way); it calls what this names.
 STATIONS_ACTIVITY_PROVIDER = "services.integrations.station_activities"
 
+# --- Dashboard (issue 8) -----------------------------------------------------------------------
+# The figures are pre-aggregated (`manage.py refresh_dashboard`, cron-able). Writes that change
+# them ask for a background rebuild at commit, at most one per this many seconds.
+DASHBOARD_REFRESH_ON_WRITE = env_bool("DASHBOARD_REFRESH_ON_WRITE", True)
+DASHBOARD_REFRESH_DEBOUNCE = env_int("DASHBOARD_REFRESH_DEBOUNCE", 300)
+
 # --- Audit trail ---------------------------------------------------------------------------------
 # Records younger than this are never pruned (MLPS level 3 asks for at least 180 days).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
