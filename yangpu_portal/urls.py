@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from stations import views as station_views
 from yangpu_portal import views
+from yangpu_portal.dashboard import views as dashboard_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +14,15 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     # 适老化: the large-text switch in the footer (POST, like the language switch).
     path("text-size/", views.text_size, name="text-size"),
+    # Issue 8: the district and street dashboards.
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/refresh/", dashboard_views.dashboard_refresh_now, name="dashboard-refresh"),
+    path("dashboard/monthly/", dashboard_views.monthly, name="dashboard-monthly"),
+    path(
+        "dashboard/export/<slug:slug>.<str:fmt>",
+        dashboard_views.dashboard_export,
+        name="dashboard-export",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
