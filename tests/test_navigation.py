@@ -12,10 +12,14 @@ EXPECTED = {
     "anonymous": ["home", "stations", "activities", "reports"],
     "member": ["home", "stations", "activities", "reports"],
     "station_staff": ["home", "stations", "activities", "console", "reports"],
-    "street_organizer": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
+    "street_organizer": [
+        *("home", "stations", "activities", *ORGANIZER, "reports", "triage", "dashboard")
+    ],
     "enterprise_organizer": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
-    "outsider": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
-    "district_admin": ["home", "stations", "activities", *ORGANIZER, "reports", "triage", "admin"],
+    "outsider": ["home", "stations", "activities", *ORGANIZER, "reports", "triage", "dashboard"],
+    "district_admin": [
+        *("home", "stations", "activities", *ORGANIZER, "reports", "triage", "dashboard", "admin")
+    ],
     "auditor": ["home", "stations", "activities", "reports", "audit"],
 }
 
