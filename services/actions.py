@@ -16,6 +16,7 @@ from branches.models import Member
 from services.models import (
     ATTACHMENT_MAX_BYTES,
     Activity,
+    ActivityKind,
     ActivityStatus,
     Attendance,
     AttendanceStatus,
@@ -28,8 +29,11 @@ from services.models import (
     Notification,
     Signup,
     SignupStatus,
+    SourceKind,
     member_of,
 )
+from services.passport import award
+from services.passport_actions import volunteer_hours_from_attendance
 from services.scope import may_host
 from services.tasks import deliver_notifications
 
@@ -275,8 +279,18 @@ def _promote_waitlist(activity: Activity) -> None:
 
 
 def _award_passport_stamp(attendance: Attendance) -> None:
-    """The one place attendance will award 先锋护照 stamps and points (issue 6). Nothing to do
-    until the passport exists."""
+    """The one place attendance awards 先锋护照 stamps and points (issue 6): once per attendance
+    (the database decides). Attendance at a volunteer activity also counts its hours."""
+    activity = attendance.activity
+    award(
+        member=attendance.member,
+        source_kind=SourceKind.ACTIVITY,
+        source_id=attendance.pk,
+        label=activity.title,
+        at=attendance.checked_in_at or timezone.now(),
+    )
+    if activity.kind == ActivityKind.VOLUNTEER:
+        volunteer_hours_from_attendance(attendance=attendance)
 
 
 @transaction.atomic

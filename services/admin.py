@@ -127,3 +127,129 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Issue 6: the vanguard passport. Stamp types, points rules, goals, courses and routes are
+# data edited here; stamps, the points ledger, completions and visits are read-only (written
+# only by services.passport.award and services.passport_actions; a points correction is made
+# on the member card page, as a reversing entry).
+
+from django.urls import reverse  # noqa: E402
+from django.utils.html import format_html  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from services.models import (  # noqa: E402
+    CourseSeries,
+    Lesson,
+    LessonCompletion,
+    PointEntry,
+    PointRule,
+    Route,
+    RouteStop,
+    RouteStopVisit,
+    Stamp,
+    StampGoal,
+    StampType,
+    VolunteerService,
+)
+from services.passport import card_token  # noqa: E402
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by actions: viewable, never added, edited or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StampType)
+class StampTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "icon", "code", "source_kind", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["source_kind", "is_active"]
+
+
+@admin.register(PointRule)
+class PointRuleAdmin(admin.ModelAdmin):
+    list_display = ["action", "points", "daily_cap", "period", "period_cap", "is_active"]
+    list_editable = ["points", "daily_cap", "period", "period_cap", "is_active"]
+
+
+@admin.register(StampGoal)
+class StampGoalAdmin(admin.ModelAdmin):
+    list_display = ["name", "stamps_required", "benefit_label", "benefit_amount", "is_active"]
+    list_editable = ["is_active"]
+
+
+@admin.register(Stamp)
+class StampAdmin(ReadOnlyAdmin):
+    list_display = ["member", "type", "source_kind", "source_id", "label", "awarded_at"]
+    list_filter = ["source_kind", "type"]
+    search_fields = ["member__name"]
+    list_select_related = ["member", "type"]
+
+
+@admin.register(PointEntry)
+class PointEntryAdmin(ReadOnlyAdmin):
+    list_display = ["member", "points", "kind", "source_kind", "label", "created_at", "card"]
+    list_filter = ["kind", "source_kind"]
+    search_fields = ["member__name"]
+    list_select_related = ["member"]
+
+    @admin.display(description=_("冲正"))
+    def card(self, entry):
+        url = reverse("services:passport-card", args=[card_token(entry.member)])
+        return format_html('<a href="{}">{}</a>', url, _("到会员页冲正"))
+
+
+@admin.register(VolunteerService)
+class VolunteerServiceAdmin(ReadOnlyAdmin):
+    list_display = ["member", "served_on", "hours", "status", "activity", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["member__name", "description"]
+    list_select_related = ["member", "activity", "decided_by"]
+
+
+class LessonInline(admin.TabularInline):
+    model = Lesson
+    extra = 1
+    fields = ["order", "title", "duration_minutes", "video_url", "text", "is_published"]
+
+
+@admin.register(CourseSeries)
+class CourseSeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "is_published", "sort_order"]
+    list_editable = ["is_published", "sort_order"]
+    inlines = [LessonInline]
+
+
+@admin.register(LessonCompletion)
+class LessonCompletionAdmin(ReadOnlyAdmin):
+    list_display = ["member", "lesson", "opened_at", "finished_at"]
+    list_select_related = ["member", "lesson"]
+
+
+class RouteStopInline(admin.StackedInline):
+    model = RouteStop
+    extra = 1
+    fields = ["order", "name", "description", "latitude", "longitude"]
+
+
+@admin.register(Route)
+class RouteAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_published", "badge", "sort_order"]
+    list_editable = ["is_published", "sort_order"]
+    inlines = [RouteStopInline]
+
+
+@admin.register(RouteStopVisit)
+class RouteStopVisitAdmin(ReadOnlyAdmin):
+    list_display = ["member", "stop", "method", "visited_at"]
+    list_filter = ["method"]
+    list_select_related = ["member", "stop"]

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Member, Street
-from services.models import member_of
+from services.models import SourceKind, Stamp, member_of
+from services.passport import award
 from services.report_photos import clean_photo
 from services.reports import (
     DAILY_LIMIT,
@@ -150,9 +151,35 @@ def report_me_too(*, report: Report, by) -> MeToo:
     return me_too
 
 
+# A verified report earns a stamp unless the reporter already earned one that day for a report
+# of the same category within this distance.
+REPORT_STAMP_RADIUS_M = 50
+
+
 def _award_report_stamp(report: Report) -> None:
-    """The one place a verified report will award its 先锋护照 stamp and points (issue 6): at
-    most once per category per 50 m per day. Nothing to do until the passport exists."""
+    """The one place a verified report awards its 先锋护照 stamp and points (issue 6): once per
+    report (the database decides), and at most once per category per 50 m per Shanghai day
+    of submission for one reporter. Two queries, plus the award's."""
+    day = timezone.localdate(report.submitted_at)
+    stamped = Stamp.objects.filter(
+        member_id=report.reporter_id, source_kind=SourceKind.REPORT
+    ).values_list("source_id", flat=True)
+    nearby_same_day = Report.objects.filter(
+        pk__in=stamped,
+        category_id=report.category_id,
+        submitted_at__date=day,
+    ).exclude(pk=report.pk)
+    for other in nearby_same_day.only("latitude", "longitude"):
+        if distance_m(report.latitude, report.longitude, other.latitude, other.longitude) < (
+            REPORT_STAMP_RADIUS_M
+        ):
+            return
+    award(
+        member=report.reporter,
+        source_kind=SourceKind.REPORT,
+        source_id=report.pk,
+        label=report.category.name,
+    )
 
 
 @transaction.atomic

@@ -48,3 +48,30 @@ urlpatterns += [
     path("reports/triage/accept/", report_views.triage_bulk_accept, name="report-bulk-accept"),
     path("reports/triage/<int:pk>/", report_views.triage_detail, name="report-triage-detail"),
 ]
+
+# Issue 6: the vanguard passport (先锋护照), micro-courses (大家微讲堂), party-lesson routes.
+from services import passport_views  # noqa: E402
+
+urlpatterns += [
+    path("passport/", passport_views.passport_page, name="passport"),
+    path("passport/ledger/", passport_views.passport_ledger, name="passport-ledger"),
+    path("passport/leaderboard/", passport_views.leaderboard, name="passport-leaderboard"),
+    path("passport/leaderboard/opt-in/", passport_views.passport_optin, name="passport-optin"),
+    path("passport/volunteer/", passport_views.volunteer_declare, name="volunteer-declare"),
+    path("passport/volunteer/review/", passport_views.volunteer_review, name="volunteer-review"),
+    path(
+        "passport/volunteer/<int:pk>/decide/",
+        passport_views.volunteer_decide,
+        name="volunteer-decide",
+    ),
+    path("passport/card/<str:token>/", passport_views.passport_card, name="passport-card"),
+    path("passport/entries/<int:pk>/reverse/", passport_views.entry_reverse, name="entry-reverse"),
+    path("courses/", passport_views.course_list, name="course-list"),
+    path("courses/lessons/<int:pk>/", passport_views.lesson_detail, name="lesson-detail"),
+    path("courses/lessons/<int:pk>/finish/", passport_views.lesson_finish, name="lesson-finish"),
+    path("routes/", passport_views.route_list, name="route-list"),
+    path("routes/<int:pk>/", passport_views.route_detail, name="route-detail"),
+    path("routes/stops/<int:pk>/checkin/", passport_views.stop_checkin, name="stop-checkin"),
+    path("routes/stops/<int:pk>/poster/", passport_views.stop_poster, name="stop-poster"),
+    path("routes/stop/<uuid:code>/", passport_views.stop_qr, name="stop-qr"),
+]

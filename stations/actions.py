@@ -4,9 +4,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from stations.models import (
@@ -110,7 +112,9 @@ def checkin_record(*, member, station: Station, by, at=None) -> tuple[CheckIn, b
     """Record that `member` checked in at `station` (default: now). At most one per member,
     station and Shanghai day: a second call that day writes nothing and returns the existing
     row with False. Safe under concurrency: the unique constraint decides, and the loser of a
-    race gets the winner's row. Raises ValidationError for an inactive station."""
+    race gets the winner's row. Raises ValidationError for an inactive station. A new check-in
+    is passed to the callable named by settings.STATIONS_CHECKIN_HOOK (the vanguard passport's
+    stamp), in the same transaction."""
     if not station.is_active:
         raise ValidationError(_("此站点目前不对外开放，无法报到。"), code="inactive")
     checked_in_at = at or timezone.now()
@@ -123,6 +127,8 @@ def checkin_record(*, member, station: Station, by, at=None) -> tuple[CheckIn, b
     except IntegrityError:
         existing = CheckIn.objects.get(member=member, station=station, local_date=local_date)
         return existing, False
+    if settings.STATIONS_CHECKIN_HOOK:
+        import_string(settings.STATIONS_CHECKIN_HOOK)(checkin=checkin)
     return checkin, True
 
 

@@ -8,19 +8,17 @@ from django.urls import reverse
 NAV_KEYS = re.compile(r'data-nav="([a-z]+)"')
 
 ORGANIZER = ["tree", "roster", "outlets", "compliance"]
+PROGRAMS = ["courses", "routes"]  # issue 6
+MANAGER = [*ORGANIZER, *PROGRAMS, "volunteer", "reports", "triage"]
 EXPECTED = {
-    "anonymous": ["home", "stations", "activities", "reports"],
-    "member": ["home", "stations", "activities", "reports"],
-    "station_staff": ["home", "stations", "activities", "console", "reports"],
-    "street_organizer": [
-        *("home", "stations", "activities", *ORGANIZER, "reports", "triage", "dashboard")
-    ],
-    "enterprise_organizer": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
-    "outsider": ["home", "stations", "activities", *ORGANIZER, "reports", "triage", "dashboard"],
-    "district_admin": [
-        *("home", "stations", "activities", *ORGANIZER, "reports", "triage", "dashboard", "admin")
-    ],
-    "auditor": ["home", "stations", "activities", "reports", "audit"],
+    "anonymous": ["home", "stations", "activities", *PROGRAMS, "reports"],
+    "member": ["home", "stations", "activities", "passport", *PROGRAMS, "reports"],
+    "station_staff": ["home", "stations", "activities", "console", *PROGRAMS, "reports"],
+    "street_organizer": ["home", "stations", "activities", *MANAGER, "dashboard"],
+    "enterprise_organizer": ["home", "stations", "activities", *MANAGER],
+    "outsider": ["home", "stations", "activities", *MANAGER, "dashboard"],
+    "district_admin": ["home", "stations", "activities", *MANAGER, "dashboard", "admin"],
+    "auditor": ["home", "stations", "activities", *PROGRAMS, "reports", "audit"],
 }
 
 

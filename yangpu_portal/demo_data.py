@@ -806,3 +806,58 @@ DEMO_REPORTS = (
         "submitted",
     ),
 )
+
+
+# --- The vanguard passport (issue 6) -----------------------------------------------------------
+# Stamp types and points rules are seeded by migration services 0011; these are the demo's goal,
+# course series and route.
+
+# (name, stamps required, benefit, amount in yuan)
+STAMP_GOALS = (("集章六枚", 6, "骑手专属优惠券", 300),)
+
+# (series title, description, ((lesson title, minutes, video link, text), ...))
+COURSES = (
+    (
+        "大家微讲堂·骑手安全与权益",
+        "一线骑手、律师和交警讲给骑手听的小课，每课几分钟，利用等单间隙就能学完。",
+        (
+            (
+                "电动车安全驾驶五要点",
+                3,
+                "",
+                "一、戴好头盔；二、不闯红灯、不逆行；三、雨天减速，远离大车盲区；"
+                "四、不边骑车边看手机；五、电池不在楼道充电。",
+            ),
+            (
+                "遇到劳动纠纷怎么办",
+                5,
+                "",
+                "先保存好接单记录、聊天记录和收入流水；可以向站点的党群服务站咨询，"
+                "也可以拨打 12333 或到街道劳动保障服务中心求助。",
+            ),
+        ),
+    ),
+)
+
+# The 杨浦滨江秀带线 party-lesson route along the Yangpu riverside. Coordinates are WGS-84,
+# approximate positions of the real sites (good enough for a 100 m check-in in the demo).
+ROUTE_NAME = "杨浦滨江秀带线"
+ROUTE_DESCRIPTION = (
+    "沿杨浦滨江从“人民城市”理念首提地出发，走过百年工业遗存，感受“工业锈带”变身“生活秀带”。"
+)
+ROUTE_STOPS = (
+    (
+        "人民城市建设规划展示馆",
+        31.2543,
+        121.5262,
+        "2019 年，习近平总书记在这里提出“人民城市人民建，人民城市为人民”。",
+    ),
+    ("杨树浦水厂", 31.2589, 121.5372, "1883 年建成的中国第一座现代化水厂，至今仍在供水。"),
+    (
+        "绿之丘",
+        31.2600,
+        121.5410,
+        "由烟草公司机修仓库改造的立体公园，“工业锈带”变“生活秀带”的缩影。",
+    ),
+    ("上海国际时尚中心", 31.2667, 121.5545, "原上海第十七棉纺织厂，百年纺织工业的见证。"),
+)

@@ -115,6 +115,14 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem(_("人员名册"), reverse("branches:member-list"), "roster"))
         items.append(NavItem(_("快递外卖网点"), reverse("stations:outlet-list"), "outlets"))
         items.append(NavItem(_("三会一课"), reverse("services:compliance-board"), "compliance"))
+    # Issue 6: the passport for members; courses and routes for everyone; volunteer review for
+    # organizers and district staff.
+    if roles.member:
+        items.append(NavItem(_("先锋护照"), reverse("services:passport"), "passport"))
+    items.append(NavItem(_("微讲堂"), reverse("services:course-list"), "courses"))
+    items.append(NavItem(_("党课路线"), reverse("services:route-list"), "routes"))
+    if roles.manages_people:
+        items.append(NavItem(_("志愿审核"), reverse("services:volunteer-review"), "volunteer"))
     # Issue 7: sentinel reports for everyone; the triage console for organizers and district.
     items.append(NavItem(_("民情前哨"), reverse("services:report-list"), "reports"))
     if roles.district_admin or roles.organizer:

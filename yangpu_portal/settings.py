@@ -325,6 +325,8 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # --- Cross-app hooks ---------------------------------------------------------------------------
 # stations may not import services (dependencies point one way); it calls what this names.
 STATIONS_ACTIVITY_PROVIDER = "services.integrations.station_activities"
+# Called in the check-in's transaction for each new station check-in (the passport's stamp).
+STATIONS_CHECKIN_HOOK = "services.passport.on_station_checkin"
 
 # --- Dashboard (issue 8) -----------------------------------------------------------------------
 # The figures are pre-aggregated (`manage.py refresh_dashboard`, cron-able). Writes that change

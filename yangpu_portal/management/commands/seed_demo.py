@@ -168,6 +168,57 @@ class Seeder:
         self._seed_instructors()
         self._seed_outlets()
         self._seed_report_routing()
+        self._seed_passport()
+
+    def _seed_passport(self) -> None:
+        """Issue 6: the stamp goal, the micro-course series and the 杨浦滨江秀带线 route
+        (idempotent: found again by name or title and left alone)."""
+        from services.models import CourseSeries, Lesson, Route, RouteStop, StampGoal
+
+        for name, required, benefit, amount in demo.STAMP_GOALS:
+            _goal, created = StampGoal.objects.get_or_create(
+                name=name,
+                defaults={
+                    "stamps_required": required,
+                    "benefit_label": benefit,
+                    "benefit_amount": amount,
+                },
+            )
+            self._tally("stamp goals", created)
+        for title, description, lessons in demo.COURSES:
+            series, created = CourseSeries.objects.get_or_create(
+                title=title, defaults={"description": description, "is_published": True}
+            )
+            self._tally("course series", created)
+            for order, (lesson_title, minutes, video, text) in enumerate(lessons, start=1):
+                _lesson, created = Lesson.objects.get_or_create(
+                    series=series,
+                    order=order,
+                    defaults={
+                        "title": lesson_title,
+                        "duration_minutes": minutes,
+                        "video_url": video,
+                        "text": text,
+                    },
+                )
+                self._tally("lessons", created)
+        route, created = Route.objects.get_or_create(
+            name=demo.ROUTE_NAME,
+            defaults={"description": demo.ROUTE_DESCRIPTION, "is_published": True},
+        )
+        self._tally("routes", created)
+        for order, (name, latitude, longitude, text) in enumerate(demo.ROUTE_STOPS, start=1):
+            _stop, created = RouteStop.objects.get_or_create(
+                route=route,
+                order=order,
+                defaults={
+                    "name": name,
+                    "latitude": latitude,
+                    "longitude": longitude,
+                    "description": text,
+                },
+            )
+            self._tally("route stops", created)
 
     def _seed_report_routing(self) -> None:
         """Issue 7: each street's city-operations centre handles every report category there
@@ -547,6 +598,36 @@ class Seeder:
             self._demo_totp(user)
         self._demo_visits(users["district"])
         self._demo_activities(users)
+        self._demo_passport(users["rider"])
+
+    def _demo_passport(self, user) -> None:
+        """Issue 6: the demo rider checked in at the demo station yesterday, finished the first
+        lesson and walked the first two stops of the route, through the same actions a
+        rider's phone calls, so /passport/ has stamps and a ledger. Each step happens once."""
+        import time as clock
+
+        from services import passport_actions
+        from services.models import Lesson, RouteStop
+        from stations.actions import checkin_record
+        from stations.models import CheckIn
+
+        member = Member.objects.get(user=user)
+        station = Station.objects.get(name=demo.DEMO_STATION)
+        exists = CheckIn.objects.filter(member=member).exists()
+        if not exists:
+            checkin_record(
+                member=member, station=station, by=user, at=timezone.now() - timedelta(days=1)
+            )
+        self._tally("station check-ins", not exists)
+        lesson = Lesson.objects.filter(series__title=demo.COURSES[0][0], order=1).first()
+        if lesson is not None:
+            opened = clock.time() - lesson.duration_minutes * 60 - 60
+            token = passport_actions.lesson_token(lesson=lesson, member=member, now=opened)
+            finished = passport_actions.lesson_finish(lesson=lesson, by=user, token=token)
+            self._tally("finished lessons", finished.created)
+        for stop in RouteStop.objects.filter(route__name=demo.ROUTE_NAME, order__lte=2):
+            visit = passport_actions.route_stop_checkin(stop=stop, by=user, method="qr")
+            self._tally("route stop check-ins", visit.created)
 
     def _demo_totp(self, user) -> None:
         """The roles that require two-factor sign-in get an authenticator with the published

@@ -689,6 +689,28 @@ class ComplianceRule(models.Model):
 
 
 # Issue 7: sentinel reports live in their own module; imported here so Django registers them.
+# Issue 6: the vanguard passport, micro-courses and party-lesson routes.
+from services.models.passport import (  # noqa: E402, F401
+    STOP_RADIUS_M,
+    CapPeriod,
+    CourseSeries,
+    LedgerKind,
+    Lesson,
+    LessonCompletion,
+    PassportSettings,
+    PointEntry,
+    PointRule,
+    Route,
+    RouteStop,
+    RouteStopVisit,
+    SourceKind,
+    Stamp,
+    StampGoal,
+    StampType,
+    StopMethod,
+    VolunteerService,
+    VolunteerStatus,
+)
 from services.reports import (  # noqa: E402, F401
     HandlingUnit,
     MeToo,
