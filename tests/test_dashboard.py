@@ -19,7 +19,7 @@ from tests.conftest import make_member, make_station
 from yangpu_portal.actions import dashboard_refresh
 from yangpu_portal.dashboard.charts import bar_chart, line_chart
 from yangpu_portal.dashboard.figures import median_of_histogram
-from yangpu_portal.models import DashboardFigure, DashboardRefresh
+from yangpu_portal.models import DashboardFigure, DashboardRefresh, Metric
 
 DASHBOARD = reverse("dashboard")
 
@@ -336,3 +336,57 @@ def test_home_shows_public_counters_only(world, client):
     assert 'data-counter="stations">2<' in page
     assert 'data-counter="served">3<' in page
     assert "甲" not in page
+
+
+# --- refresh after writes -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_checkin_rebuilds_the_figures_once_per_debounce_window(
+    world, settings, station_a, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from stations.actions import checkin_record
+
+    settings.DASHBOARD_REFRESH_ON_WRITE = True
+    cache.delete("dashboard:refresh-pending")
+    newcomer = make_member(street=station_a.street, name="戊")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        checkin_record(member=newcomer, station=station_a, by=None)
+    assert len(callbacks) == 1
+    assert DashboardFigure.objects.filter(metric=Metric.CHECKINS).get().value == 4
+    first = DashboardRefresh.objects.get().refreshed_at
+    with django_capture_on_commit_callbacks(execute=True):
+        checkin_record(
+            member=world["members"][0],
+            station=station_a,
+            by=None,
+            at=timezone.now() + timedelta(days=1),
+        )
+    assert DashboardRefresh.objects.get().refreshed_at == first  # debounced: no second rebuild
+
+
+@pytest.mark.django_db
+def test_passport_section_counts_stamps_and_hours_by_street(
+    world, as_persona, client, district_admin, station_a
+):
+    from services.models import VolunteerService
+    from stations.actions import checkin_record
+
+    newcomer = make_member(street=station_a.street, name="己")
+    checkin_record(member=newcomer, station=station_a, by=None)
+    VolunteerService.objects.create(
+        member=newcomer,
+        description="送餐",
+        served_on=timezone.localdate(),
+        hours="2.5",
+        status="approved",
+        decided_by=district_admin,
+        decided_at=timezone.now(),
+    )
+    refreshed()
+    as_persona("district_admin")
+    row = _table(client.get(DASHBOARD), "passport").rows
+    wujiaochang = next(r for r in row if r[0] == "五角场街道")
+    assert wujiaochang == ["五角场街道", 1, 1, 2.5]

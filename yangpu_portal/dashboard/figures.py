@@ -540,8 +540,42 @@ class Dashboard:
             charts.bar_chart(_("各类别上报量"), [(c, categories[c]) for c in names]),
         )
 
-    def passport(self) -> Table | None:
-        return None
+    @cached_property
+    def passport_rows(self):
+        this_month = self.scope.today.replace(day=1)
+        rows = self._rows(
+            [Metric.PASSPORT_ACTIVE, Metric.PASSPORT_STAMPS, Metric.PASSPORT_HOURS],
+            ranged=False,
+            extra=Q(metric=Metric.PASSPORT_ACTIVE, month=this_month)
+            | Q(
+                metric__in=[Metric.PASSPORT_STAMPS, Metric.PASSPORT_HOURS],
+                month__gte=self.scope.start,
+                month__lte=self.scope.end,
+            ),
+        )
+        return list(rows.values("metric", "street_id").annotate(n=Sum("value")))
+
+    def passport(self) -> Table:
+        grid = defaultdict(int)
+        for row in self.passport_rows:
+            grid[(row["metric"], row["street_id"])] += row["n"]
+        rows = [
+            [
+                self._street(s),
+                grid.get((Metric.PASSPORT_ACTIVE, s), 0),
+                grid.get((Metric.PASSPORT_STAMPS, s), 0),
+                grid.get((Metric.PASSPORT_HOURS, s), 0) / 10,
+            ]
+            for s in self.street_order
+        ]
+        return Table(
+            "passport",
+            _("先锋护照"),
+            [_("街道"), _("本月活跃人数"), _("获得印章"), _("志愿服务时长（小时）")],
+            rows,
+            charts.bar_chart(_("各街道获得的护照印章"), [(r[0], r[2]) for r in rows]),
+            note=_("活跃人数为本月获得积分的人数；印章和时长按所选时间范围统计。"),
+        )
 
 
 def _pct(value):
@@ -562,6 +596,7 @@ SECTIONS = [
     ),
     ("activities", _("活动"), ["activity_trend", "activity_programs", "compliance_by_street"]),
     ("reports", _("民情前哨"), ["report_volume"]),
+    ("passport", _("先锋护照"), ["passport"]),
 ]
 # Export slug (in URLs) -> the Dashboard method that builds the table.
 TABLES = {name.replace("_", "-"): name for _s, _t, names in SECTIONS for name in names}

@@ -22,7 +22,15 @@ from branches.models import (
     OrganizationKind,
 )
 from services import compliance
-from services.models import Activity, ActivityStatus, Attendance
+from services.models import (
+    Activity,
+    ActivityStatus,
+    Attendance,
+    LedgerKind,
+    PointEntry,
+    Stamp,
+    VolunteerService,
+)
 from services.reports import ASSIGNED_STATES, OPEN_STATES, Report
 from stations.models import CheckIn, Outlet, Station, VisitorCount
 from yangpu_portal.models import DashboardFigure, Metric
@@ -336,4 +344,34 @@ def _reports(add, start, today):
 
 
 def _passport(add, start):
-    """Filled in once the vanguard passport (issue 6a) lands."""
+    """Vanguard passport (issue 6): members with a points award per month (active), stamps
+    awarded, and approved volunteer hours (stored in tenths of an hour: the figures are
+    integers), by the member's street."""
+    for row in (
+        PointEntry.objects.order_by()
+        .filter(kind=LedgerKind.AWARD, local_date__gte=start)
+        .values("member__street_id")
+        .annotate(month=TruncMonth("local_date"), n=Count("member_id", distinct=True))
+    ):
+        add(Metric.PASSPORT_ACTIVE, row["n"], street=row["member__street_id"], month=row["month"])
+    for row in (
+        Stamp.objects.order_by()
+        .filter(awarded_at__date__gte=start)
+        .values("member__street_id")
+        .annotate(month=TruncMonth("awarded_at"), n=Count("pk"))
+    ):
+        add(Metric.PASSPORT_STAMPS, row["n"], street=row["member__street_id"], month=row["month"])
+    for row in (
+        VolunteerService.objects.approved()
+        .order_by()
+        .filter(served_on__gte=start)
+        .values("member__street_id")
+        .annotate(month=TruncMonth("served_on"), hours=Sum("hours"))
+    ):
+        add(
+            Metric.PASSPORT_HOURS,
+            round(row["hours"] * 10),
+            street=row["member__street_id"],
+            month=row["month"],
+            key="tenths",
+        )
