@@ -5,11 +5,13 @@ sits next to a table with its numbers."""
 
 from dataclasses import dataclass, field
 
-WIDTH = 640
-LABEL_WIDTH = 190
+# User units of the viewBox; the SVG scales to the card's width (about 330 px on a phone, where
+# one unit is then about 0.8 px: the 14-unit text stays readable).
+WIDTH = 420
+LABEL_WIDTH = 130
 BAR_HEIGHT = 22
 BAR_GAP = 10
-VALUE_ROOM = 70
+VALUE_ROOM = 60
 
 
 @dataclass
@@ -83,7 +85,7 @@ class LineChart:
     height: int = 260
     width: int = WIDTH
     kind: str = "line"
-    left: int = 56
+    left: int = 48
     bottom: int = 220
 
     @property
@@ -93,7 +95,7 @@ class LineChart:
 
 def line_chart(title, labels, series) -> LineChart:
     """`labels`: the x labels (months); `series`: [(name, [values...])]."""
-    left, right, top_y, bottom = 56, WIDTH - 16, 16, 220
+    left, right, top_y, bottom = 48, WIDTH - 24, 16, 220
     top = max([v for _n, values in series for v in values if v] or [1])
     count = max(len(labels) - 1, 1)
 
@@ -114,9 +116,9 @@ def line_chart(title, labels, series) -> LineChart:
                 dots=coords,
             )
         )
-    step = max(len(labels) // 6, 1)
+    step = max((len(labels) + 3) // 4, 1)
     ticks = [(round(x(i), 1), label) for i, label in enumerate(labels) if i % step == 0]
-    grid = [(round(y(top * f), 1), _number(round(top * f))) for f in (0, 0.5, 1)]
+    grid = [(round(y(top * f), 1), _number(top * f)) for f in (0, 0.5, 1)]
     return LineChart(title=title, lines=lines, ticks=ticks, grid=grid)
 
 

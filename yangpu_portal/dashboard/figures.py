@@ -240,7 +240,9 @@ class Dashboard:
             _("各平台企业的党支部"),
             [_("平台企业"), _("党支部数")],
             rows,
-            charts.bar_chart(_("各平台企业的党支部"), [(r[0], r[1]) for r in rows]),
+            charts.bar_chart(_("各平台企业的党支部"), [(r[0], r[1]) for r in rows])
+            if rows
+            else None,
         )
 
     def group_coverage(self) -> Table:
@@ -409,7 +411,7 @@ class Dashboard:
             _("最繁忙的站点"),
             [_("站点"), _("报到和来访人次")],
             rows,
-            charts.bar_chart(_("最繁忙的站点"), rows),
+            charts.bar_chart(_("最繁忙的站点"), rows) if rows else None,
         )
 
     def idle_stations(self) -> Table:
@@ -451,7 +453,7 @@ class Dashboard:
             _("活动场次（按十大项目）"),
             [_("项目"), _("场次")],
             rows,
-            charts.bar_chart(_("活动场次（按十大项目）"), rows),
+            charts.bar_chart(_("活动场次（按十大项目）"), rows) if rows else None,
         )
 
     def compliance_by_street(self) -> Table:
@@ -537,7 +539,9 @@ class Dashboard:
             _("民情前哨：上报量、办结用时与超期"),
             [_("街道"), *names, _("合计"), _("办结用时中位数（天）"), _("当前超期")],
             rows,
-            charts.bar_chart(_("各类别上报量"), [(c, categories[c]) for c in names]),
+            charts.bar_chart(_("各类别上报量"), [(c, categories[c]) for c in names])
+            if names
+            else None,
         )
 
     @cached_property
