@@ -19,6 +19,7 @@ from services.models import (
     Lesson,
     LessonCompletion,
     PassportSettings,
+    Route,
     RouteStop,
     RouteStopVisit,
     SourceKind,
@@ -231,7 +232,7 @@ def route_stop_checkin(
     written."""
     member = _require_member(by)
     now = now or timezone.now()
-    if not stop.route.is_published:
+    if not Route.objects.published().filter(pk=stop.route_id).exists():
         raise ValidationError(_("该路线尚未开放。"), code="unpublished")
     if method == StopMethod.LOCATION:
         if latitude is None or longitude is None:
