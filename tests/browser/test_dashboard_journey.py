@@ -5,6 +5,7 @@ test on any console error, CSP violation or failed request."""
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -55,7 +56,7 @@ def test_district_admin_reads_the_dashboard_and_downloads_a_charts_data(
         busiest.locator("[data-download='busiest-stations.csv']").click()
     download = info.value
     assert download.suggested_filename.endswith(".csv")
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
     assert list(csv.reader(io.StringIO(text))) == [
         ["站点", "报到和来访人次"],
         ["国定路HUI新屋", "4"],
