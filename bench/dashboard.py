@@ -144,7 +144,7 @@ def make_data(rng):
         batch_size=BATCH,
     )  # fmt: skip
     now = timezone.now()
-    kinds = ["theme_day", "training", "branch_committee", "group_meeting", "health_check"]
+    kinds = ["theme_day", "skills", "branch_committee", "group_meeting", "health_check"]
     activities = Activity.objects.bulk_create(
         (
             Activity(

@@ -85,6 +85,26 @@ def test_anonymous_is_sent_to_sign_in(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+    response = client.post(reverse("dashboard-refresh"))
+    assert response.status_code == 302 and not DashboardRefresh.objects.exists()
+
+
+@pytest.mark.django_db
+def test_each_street_organizer_gets_their_own_streets_monthly_report(
+    world, as_persona, client, outsider
+):
+    refreshed()
+    month = f"{timezone.localdate():%Y-%m}"
+    as_persona("street_organizer")
+    response = client.get(reverse("dashboard-monthly"), {"month": month})
+    rows = {r["name"]: r["value"] for r in response.context["rows"]}
+    assert rows["served"] == 3 and rows["stations"] == 1
+    client.logout()
+    as_persona("outsider")
+    response = client.get(reverse("dashboard-monthly"), {"month": month})
+    assert "殷行街道" in response.content.decode()
+    rows = {r["name"]: r["value"] for r in response.context["rows"]}
+    assert rows["served"] == 0 and rows["stations"] == 1
 
 
 @pytest.mark.django_db
@@ -286,7 +306,14 @@ def test_monthly_report_explains_a_bad_month(month, as_persona, client, district
 
 
 def _grow(street, station, n, day0):
-    members = [make_member(street=street, name=f"人{i}") for i in range(n)]
+    from branches.models import Member
+
+    members = Member.objects.bulk_create(
+        Member(name=f"人{i}", gender="male", phone=f"166{street.pk:02d}{i:06d}",
+               occupation=OccupationGroup.RIDER, street=street,
+               political_status=PoliticalStatus.MASSES)
+        for i in range(n)
+    )  # fmt: skip
     CheckIn.objects.bulk_create(
         CheckIn(
             member=m,
