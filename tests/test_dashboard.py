@@ -417,3 +417,25 @@ def test_passport_section_counts_stamps_and_hours_by_street(
     row = _table(client.get(DASHBOARD), "passport").rows
     wujiaochang = next(r for r in row if r[0] == "五角场街道")
     assert wujiaochang == ["五角场街道", 1, 1, 2.5]
+
+
+@pytest.mark.django_db
+def test_median_days_counts_reports_resolved_the_same_day(
+    as_persona, client, district_admin, street_a, member
+):
+    from services.reports import HandlingUnit, Report, ReportCategory
+
+    reporter = member.member
+    unit = HandlingUnit.objects.create(name="单位")
+    category = ReportCategory.objects.first()
+    now = timezone.now()
+    Report.objects.bulk_create(
+        Report(category=category, description="坑", latitude=31.3, longitude=121.5,
+               street=street_a, reporter=reporter, state="resolved", unit=unit,
+               due_date=now.date(), submitted_at=now - timedelta(days=days), resolved_at=now)
+        for days in (0, 0, 4)
+    )  # fmt: skip
+    refreshed()
+    as_persona("district_admin")
+    rows = _table(client.get(DASHBOARD), "report-volume").rows
+    assert rows[0][0] == "五角场街道" and rows[0][-2:] == [0.0, 0]

@@ -73,8 +73,8 @@ def build(*, today: date | None = None) -> list[DashboardFigure]:
                     street_id=street,
                     enterprise_id=enterprise,
                     month=_month(month),
-                    key=str(key or "")[:50],
-                    key2=str(key2 or "")[:100],
+                    key="" if key is None else str(key)[:50],
+                    key2="" if key2 is None else str(key2)[:100],
                     value=int(value),
                 )
             )
