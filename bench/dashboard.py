@@ -13,9 +13,10 @@ looks for its marker street). It times:
 2. `/dashboard/` as the district admin, in-process through Django's test client, 100 times
    (median, p90, p99, queries), against the floor (a view that touches nothing) and against
    the old way (aggregating the raw rows per request, i.e. `summaries.build()` alone);
-3. with `--serve PORT`: gunicorn (2 sync workers, production settings) and `wrk -c16 -d20s`
-   on the floor (`/healthz` is not touch-free, so a bench-only route is not used: the floor is
-   the static favicon redirect), `/dashboard/` (session cookie of the district admin).
+3. with `--serve PORT`: gunicorn (gunicorn.conf.py: 2 gthread workers; run with production
+   settings: DJANGO_DEBUG=off, a DJANGO_SECRET_KEY, DJANGO_HTTPS=off, collectstatic done) and
+   `wrk -c16 -d15s` on the floor (the favicon redirect: no query, no template; there is no
+   bench-only view) and the dashboard pages, with the district admin's session cookie.
 """
 
 import os
@@ -33,6 +34,8 @@ import django
 
 django.setup()
 
+from allauth.mfa.models import Authenticator  # noqa: E402
+from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
@@ -227,7 +230,60 @@ def district_user():
         username=f"{MARKER}-district", defaults={"is_staff": True}
     )
     user.groups.add(Group.objects.get(name=DISTRICT_ADMIN_GROUP))
+    if not Authenticator.objects.filter(user=user).exists():
+        TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # two-factor is required
     return user
+
+
+def serve(port: int, cookie: str) -> None:
+    """gunicorn (production settings from the environment, 2 gthread workers, no access log)
+    and wrk at 16 connections: the floor, then the dashboard pages."""
+    import re
+    import shutil
+    import subprocess
+
+    if not shutil.which("wrk"):
+        print("wrk not installed (apt-get install wrk): skipping the load test")
+        return
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PORT": str(port), "GUNICORN_WORKERS": "2"}
+    server = subprocess.Popen(  # noqa: S603
+        [str(root / ".venv/bin/gunicorn"), "--config", "gunicorn.conf.py", "--access-logfile",
+         "/dev/null", "yangpu_portal.wsgi"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        time.sleep(4)
+        base = f"http://127.0.0.1:{port}"
+        one = Street.objects.get(slug=f"{MARKER}-3").pk
+        rows = []
+        for name, path in [
+            ("floor (/favicon.ico redirect)", "/favicon.ico"),
+            ("/dashboard/", "/dashboard/"),
+            ("/dashboard/?street=…", f"/dashboard/?street={one}"),
+            ("/dashboard/monthly/", "/dashboard/monthly/"),
+        ]:
+            subprocess.run(["wrk", "-c16", "-t2", "-d3s", base + path, "-H", cookie],  # noqa: S603,S607
+                           capture_output=True, check=False)  # warm-up  # fmt: skip
+            out = subprocess.run(  # noqa: S603
+                ["wrk", "-c16", "-t2", "-d15s", "--latency", base + path, "-H", cookie],  # noqa: S607
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            p50 = re.search(r"50%\s+(\S+)", out).group(1)
+            p99 = re.search(r"99%\s+(\S+)", out).group(1)
+            bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+            rows.append((name, rps, p50, p99, bad.group(1) if bad else "0"))
+        floor = rows[0][1]
+        print("| page | req/s | ratio to floor | p50 | p99 | non-2xx/3xx |")
+        print("|---|---|---|---|---|---|")
+        for name, rps, p50, p99, bad in rows:
+            print(f"| {name} | {rps:,.0f} | {rps / floor:.1%} | {p50} | {p99} | {bad} |")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def main():
@@ -247,7 +303,6 @@ def main():
     one_street = Street.objects.get(slug=f"{MARKER}-3").pk
     client = Client(HTTP_HOST="localhost")
     client.force_login(district_user())
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "mfa" not in m.lower()]
     for name, url, runs in [
         ("floor (favicon redirect)", "/favicon.ico", 200),
         ("/dashboard/", "/dashboard/", 100),
@@ -257,6 +312,11 @@ def main():
         r = timed(client, url, runs)
         print(f"{name}: median {r['median']:.1f} ms, p90 {r['p90']:.1f} ms, "
               f"p99 {r['p99']:.1f} ms, {r['queries']} queries")  # fmt: skip
+    if "--serve" in sys.argv:
+        port = int(sys.argv[sys.argv.index("--serve") + 1])
+        name = settings.SESSION_COOKIE_NAME
+        cookie = f"Cookie: {name}={client.cookies[name].value}"
+        serve(port, cookie)
 
 
 if __name__ == "__main__":

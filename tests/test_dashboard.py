@@ -351,6 +351,11 @@ def test_street_dashboard_query_count_is_bounded(world, as_persona, client, stre
     with CaptureQueriesContext(connection) as queries:
         client.get(DASHBOARD)
     assert len(queries) <= 25
+    # The same page again: the rendered sections come from the cache.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(DASHBOARD)
+    assert len(queries) <= 10 and "五角场街道" in response.content.decode()
+    assert "\\u7f8e\\u56e2" in response.content.decode()  # 美团: the street's outlet on its map
 
 
 # --- the home page ------------------------------------------------------------------------------

@@ -106,6 +106,7 @@ def median_of_histogram(counts: dict[int, int]) -> float | None:
 class Dashboard:
     def __init__(self, scope: Scope, streets, enterprises):
         self.scope = scope
+        self.streets = streets
         self.street_names = {s.pk: s.name for s in streets}
         self.street_order = [
             s.pk for s in streets if scope.streets is None or s.pk in scope.streets
@@ -143,7 +144,9 @@ class Dashboard:
             Metric.MEMBER_MOBILE,
             Metric.MEMBER_REPORTED,
         ]
-        rows = self._rows(metrics, ranged=False).values("metric", "street_id", "key")
+        rows = self._rows(metrics, ranged=False).values(
+            "metric", "street_id", "enterprise_id", "key"
+        )
         return list(rows.annotate(n=Sum("value")))
 
     def _snap(self, metric, *, by="street_id", key=None):
@@ -153,10 +156,13 @@ class Dashboard:
                 out[row[by] if by else None] += row["n"]
         return out
 
-    @cached_property
+    @property
     def branches_by_enterprise(self):
-        rows = self._rows([Metric.ORG_KIND], ranged=False, extra=Q(key=OrganizationKind.BRANCH))
-        return list(rows.values("enterprise_id").annotate(n=Sum("value")).order_by("-n"))
+        counts = self._snap(Metric.ORG_KIND, by="enterprise_id", key=OrganizationKind.BRANCH)
+        return [
+            {"enterprise_id": pk, "n": n}
+            for pk, n in sorted(counts.items(), key=lambda item: (-item[1], item[0] or 0))
+        ]
 
     @cached_property
     def people(self):
@@ -188,14 +194,10 @@ class Dashboard:
         )
 
     @cached_property
-    def activities_by_month(self):
+    def activities(self):
+        """Per month, kind and program (one query for both activity tables)."""
         rows = self._rows([Metric.ACTIVITIES], ranged=True)
-        return list(rows.values("month", "key").annotate(n=Sum("value")))
-
-    @cached_property
-    def activities_by_program(self):
-        rows = self._rows([Metric.ACTIVITIES], ranged=True)
-        return list(rows.values("key2").annotate(n=Sum("value")).order_by("-n"))
+        return list(rows.values("month", "key", "key2").annotate(n=Sum("value")))
 
     @cached_property
     def meetings(self):
@@ -206,13 +208,9 @@ class Dashboard:
 
     @cached_property
     def reports(self):
-        rows = self._rows([Metric.REPORTS], ranged=True)
-        return list(rows.values("key2", "street_id").annotate(n=Sum("value")))
-
-    @cached_property
-    def resolve_days(self):
-        rows = self._rows([Metric.REPORT_RESOLVE_DAYS], ranged=True)
-        return list(rows.values("street_id", "key").annotate(n=Sum("value")))
+        """Reports per category and street, and the days-to-resolve histogram (one query)."""
+        rows = self._rows([Metric.REPORTS, Metric.REPORT_RESOLVE_DAYS], ranged=True)
+        return list(rows.values("metric", "key", "key2", "street_id").annotate(n=Sum("value")))
 
     # --- the tables -------------------------------------------------------------------------
 
@@ -426,7 +424,7 @@ class Dashboard:
 
     def activity_trend(self) -> Table:
         grid = defaultdict(int)
-        for row in self.activities_by_month:
+        for row in self.activities:
             grid[(row["month"], row["key"])] += row["n"]
         kinds = [k for k in ActivityKind.choices if any(key == k[0] for _m, key in grid)]
         rows = [
@@ -447,7 +445,11 @@ class Dashboard:
 
     def activity_programs(self) -> Table:
         labels = dict(Program.choices)
-        rows = [[labels.get(r["key2"], r["key2"]), r["n"]] for r in self.activities_by_program]
+        programs = defaultdict(int)
+        for row in self.activities:
+            programs[row["key2"]] += row["n"]
+        ordered = sorted(programs.items(), key=lambda item: (-item[1], item[0]))
+        rows = [[labels.get(key, key), n] for key, n in ordered]
         return Table(
             "activity-programs",
             _("活动场次（按十大项目）"),
@@ -503,12 +505,16 @@ class Dashboard:
     def report_volume(self) -> Table:
         grid, categories = defaultdict(int), {}
         for row in self.reports:
+            if row["metric"] != Metric.REPORTS:
+                continue
             grid[(row["street_id"], row["key2"])] += row["n"]
             categories[row["key2"]] = categories.get(row["key2"], 0) + row["n"]
         names = sorted(categories, key=lambda c: (-categories[c], c))
         overdue = self._snap(Metric.REPORTS_OVERDUE)
         days = defaultdict(dict)
-        for row in self.resolve_days:
+        for row in self.reports:
+            if row["metric"] != Metric.REPORT_RESOLVE_DAYS:
+                continue
             days[row["street_id"]][int(row["key"])] = (
                 days[row["street_id"]].get(int(row["key"]), 0) + row["n"]
             )
