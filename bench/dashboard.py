@@ -6,8 +6,8 @@
         .venv/bin/python bench/dashboard.py            # build the data (once), then time
     ... bench/dashboard.py --serve 8108                 # + gunicorn and wrk -c16 (if installed)
 
-The database must be migrated (and `createcachetable` run) and empty of bench data (the script refuses to build twice: it
-looks for its marker street). It times:
+The database must be migrated (and `createcachetable` run). The data is built once: a second
+run finds its marker street and reuses the data. It times:
 
 1. `manage.py refresh_dashboard` (the materialized figures, from the raw rows);
 2. `/dashboard/` as the district admin, in-process through Django's test client, 100 times

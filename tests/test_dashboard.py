@@ -112,6 +112,8 @@ def test_wrong_methods_get_405(as_persona, client, district_admin):
     as_persona("district_admin")
     assert client.post(DASHBOARD).status_code == 405
     assert client.get(reverse("dashboard-refresh")).status_code == 405
+    assert client.post(reverse("dashboard-monthly")).status_code == 405
+    assert client.post(reverse("dashboard-export", args=["coverage", "csv"])).status_code == 405
 
 
 @pytest.mark.django_db

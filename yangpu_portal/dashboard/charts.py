@@ -6,10 +6,10 @@ sits next to a table with its numbers."""
 from dataclasses import dataclass, field
 
 # User units of the viewBox; the SVG scales to the card's width (about 330 px on a phone, where
-# one unit is then about 0.8 px: the 14-unit text stays readable).
+# one unit is then about 0.75 px: the 17-unit text stays readable, about 13 px).
 WIDTH = 420
 LABEL_WIDTH = 130
-BAR_HEIGHT = 22
+BAR_HEIGHT = 24
 BAR_GAP = 10
 VALUE_ROOM = 60
 
