@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from yangpu_portal.actions import dashboard_refresh
 
@@ -14,5 +15,5 @@ class Command(BaseCommand):
         stamp = dashboard_refresh()
         self.stdout.write(
             f"Dashboard refreshed: {stamp.rows} figures in {stamp.duration_ms} ms "
-            f"(as of {stamp.refreshed_at:%Y-%m-%d %H:%M:%S %Z})."
+            f"(as of {timezone.localtime(stamp.refreshed_at):%Y-%m-%d %H:%M:%S %Z})."
         )
