@@ -25,6 +25,7 @@ from branches.models import (
     TransferStatus,
 )
 from branches.phones import normalize_phone
+from yangpu_portal.dashboard.refresh import refresh_soon
 
 # Editable through `member_update`; status and organization change through the lifecycle and
 # transfer actions only, so that every such change leaves a record.
@@ -78,6 +79,7 @@ def organization_create(
 @transaction.atomic
 def member_create(*, by=None, phone: str, **fields) -> Member:
     """Create a member with a normalized phone. Raises ValidationError on bad input."""
+    refresh_soon()  # the dashboard's figures (debounced, at commit)
     member = Member(phone=normalize_phone(phone), **fields)
     member.full_clean()
     member.save()
@@ -121,6 +123,7 @@ def _record_status(
     organization: Organization | None,
     is_correction: bool,
 ) -> MemberStatusChange:
+    refresh_soon()  # the dashboard's figures (debounced, at commit)
     if on > timezone.localdate():
         raise ValidationError({"changed_on": _("日期不能晚于今天。")}, code="future")
     change = MemberStatusChange(

@@ -38,6 +38,7 @@ from services.passport import award
 from services.passport_actions import volunteer_hours_from_attendance
 from services.scope import may_host
 from services.tasks import deliver_notifications
+from yangpu_portal.dashboard.refresh import refresh_soon
 from yangpu_portal.privacy import require_consent
 
 # Fields an organizer may set on an activity (status moves through its own actions).
@@ -70,6 +71,7 @@ def _street_of(activity: Activity):
 def activity_create(*, by, publish: bool = False, **fields) -> Activity:
     """Create an activity hosted by an organization in `by`'s scope or held at a station
     they run. Raises PermissionDenied outside scope, ValidationError on bad input."""
+    refresh_soon()  # the dashboard's figures (debounced, at commit)
     activity = Activity(
         created_by=by,
         status=ActivityStatus.PUBLISHED if publish else ActivityStatus.DRAFT,
@@ -180,6 +182,7 @@ def activity_publish(*, activity: Activity, by) -> Activity:
 @transaction.atomic
 def activity_cancel(*, activity: Activity, by, reason: str = "") -> Activity:
     """Cancel a draft or published activity; everyone signed up or waitlisted is notified."""
+    refresh_soon()  # the dashboard's figures (debounced, at commit)
     _check_manages(activity, by)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.status not in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED):
@@ -301,6 +304,7 @@ def checkin_record(*, activity: Activity, by, now: datetime | None = None) -> At
     """`by` checks in through the activity's QR page. Only from 30 minutes before the start
     to the end, only for a published activity open to them; otherwise ValidationError and
     nothing is written. Checking in twice keeps the first time."""
+    refresh_soon()  # the dashboard's figures (debounced, at commit)
     now = now or timezone.now()
     member = _require_member(by)
     opens, closes = activity.checkin_window()
@@ -341,6 +345,7 @@ def attendance_mark(*, activity: Activity, by, entries: list[dict]) -> list[Atte
     """Staff record attendance for many at once. Each entry: `member` (a Member),
     `status` (AttendanceStatus), `late`, `left_early`. Members outside the activity's roster
     are refused as a whole (nothing written)."""
+    refresh_soon()  # the dashboard's figures (debounced, at commit)
     _check_manages(activity, by)
     if activity.status in (ActivityStatus.DRAFT, ActivityStatus.CANCELLED):
         raise ValidationError(_("草稿或已取消的活动不能登记出勤。"), code="not_held")
@@ -583,6 +588,7 @@ def minutes_save(*, activity: Activity, by, **fields) -> Minutes:
 @transaction.atomic
 def minutes_approve(*, minutes: Minutes, by) -> Minutes:
     """Approve (审定) the minutes, which locks them. Marks a published meeting finished."""
+    refresh_soon()  # the dashboard's figures (debounced, at commit)
     activity = minutes.activity
     _check_manages(activity, by)
     if not may_approve_minutes(by, activity):

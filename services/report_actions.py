@@ -33,6 +33,7 @@ from services.reports import (
     RoutingRule,
     distance_m,
 )
+from yangpu_portal.dashboard.refresh import refresh_soon
 
 S = ReportState
 
@@ -64,6 +65,7 @@ def _handler(report: Report, by) -> None:
 
 def _move(report: Report, *, to: str, allowed: tuple, by, note: str = "", **fields) -> Report:
     """Lock the row, check the move is allowed from the current state, apply and record it."""
+    refresh_soon()  # the dashboard's figures (debounced, at commit)
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.state not in allowed:
         raise ValidationError(
@@ -98,6 +100,7 @@ def report_submit(
     reporter's correction) or the nearest street centroid. At most 20 per member per day and
     3 photos; photos are cleaned before storage. Raises PermissionDenied without a member
     record, ValidationError on bad input or past the limit."""
+    refresh_soon()  # the dashboard's figures (debounced, at commit)
     member = member_of(by)
     if member is None:
         raise PermissionDenied

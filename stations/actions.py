@@ -26,6 +26,7 @@ from stations.models import (
     VisitorCount,
     station_local_now,
 )
+from yangpu_portal.dashboard.refresh import refresh_soon
 from yangpu_portal.privacy import require_consent
 
 
@@ -139,6 +140,7 @@ def checkin_record(*, member, station: Station, by, at=None) -> tuple[CheckIn, b
     member has not consented to the privacy notice (or withdrew), before anything is written.
     A new check-in is passed to the callable named by settings.STATIONS_CHECKIN_HOOK (the
     vanguard passport's stamp), in the same transaction."""
+    refresh_soon()  # the dashboard's figures (debounced, at commit)
     if not station.is_active:
         raise ValidationError(_("此站点目前不对外开放，无法报到。"), code="inactive")
     # PIPL: nothing about the member's visits is stored without their consent in force.
@@ -162,6 +164,7 @@ def checkin_record(*, member, station: Station, by, at=None) -> tuple[CheckIn, b
 def visitor_count_add(*, station: Station, purpose: str, count: int, by, on=None) -> VisitorCount:
     """Add `count` visitors who did not check in, for `purpose`, on `on` (default: today in
     Shanghai). Raises ValidationError on an unknown purpose or a count outside 1..500."""
+    refresh_soon()  # the dashboard's figures (debounced, at commit)
     entry = VisitorCount(
         station=station,
         purpose=purpose,

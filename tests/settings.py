@@ -20,3 +20,6 @@ STORAGES = {
 }
 # Hashing passwords the slow way buys nothing in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The dashboard's rebuild after writes (issue 8) would run inline (immediate task backend) in
+# every test that writes; tests/test_dashboard.py turns it on where it is the subject.
+DASHBOARD_REFRESH_ON_WRITE = False

@@ -18,10 +18,10 @@ EXPECTED = {
                "aid", "career", "honours", "mydata"],
     "station_staff": ["home", "stations", "activities", "console", *PROGRAMS, "reports",
                       "benefits", "honours"],
-    "street_organizer": ["home", "stations", "activities", *MANAGER],
+    "street_organizer": ["home", "stations", "activities", *MANAGER, "dashboard"],
     "enterprise_organizer": ["home", "stations", "activities", *MANAGER],
-    "outsider": ["home", "stations", "activities", *MANAGER],
-    "district_admin": ["home", "stations", "activities", *MANAGER, "admin"],
+    "outsider": ["home", "stations", "activities", *MANAGER, "dashboard"],
+    "district_admin": ["home", "stations", "activities", *MANAGER, "dashboard", "admin"],
     "auditor": ["home", "stations", "activities", *PROGRAMS, "reports", "benefits", "honours",
                 "audit"],
 }  # fmt: skip

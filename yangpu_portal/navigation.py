@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Member, OrganizerAssignment
+from branches.models import Member, OrganizerAssignment, OrganizerRole
 from branches.roles import (
     AUDITOR_GROUP,
     DISTRICT_ADMIN_GROUP,
@@ -33,6 +33,7 @@ class Roles:
     security_admin: bool = False
     has_totp: bool = False
     organizer: bool = False
+    street_organizer: bool = False
     station_staff: bool = False
     member: bool = False
     # Issue 6: staff of a benefit provider redeem its codes.
@@ -70,6 +71,11 @@ def roles_of(user) -> Roles:
                 Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
             ),
             organizer=Exists(OrganizerAssignment.objects.filter(user=OuterRef("pk"))),
+            street_organizer=Exists(
+                OrganizerAssignment.objects.filter(
+                    user=OuterRef("pk"), role=OrganizerRole.STREET, street__isnull=False
+                )
+            ),
             station_staff=Exists(StationStaff.objects.filter(user=OuterRef("pk"))),
             member=Exists(Member.objects.filter(user=OuterRef("pk"))),
             benefit_provider_staff=Exists(
@@ -143,6 +149,9 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem(_("我的数据"), reverse("services:my-data"), "mydata"))
     if roles.manages_people:
         items.append(NavItem(_("删除申请"), reverse("services:erasure-queue"), "erasure"))
+    # Issue 8: district admins see the district, street organizers their street.
+    if roles.district_admin or roles.street_organizer:
+        items.append(NavItem(_("数据看板"), reverse("dashboard"), "dashboard"))
     if roles.auditor:
         items.append(NavItem(_("审计日志"), reverse("audit:event-list"), "audit"))
     if user.is_authenticated and user.is_staff and not roles.auditor:

@@ -336,6 +336,12 @@ STATIONS_ACTIVITY_PROVIDER = "services.integrations.station_activities"
 # Called in the check-in's transaction for each new station check-in (the passport's stamp).
 STATIONS_CHECKIN_HOOK = "services.passport.on_station_checkin"
 
+# --- Dashboard (issue 8) -----------------------------------------------------------------------
+# The figures are pre-aggregated (`manage.py refresh_dashboard`, cron-able). Writes that change
+# them ask for a background rebuild at commit, at most one per this many seconds.
+DASHBOARD_REFRESH_ON_WRITE = env_bool("DASHBOARD_REFRESH_ON_WRITE", True)
+DASHBOARD_REFRESH_DEBOUNCE = env_int("DASHBOARD_REFRESH_DEBOUNCE", 300)
+
 # --- Audit trail ---------------------------------------------------------------------------------
 # Records younger than this are never pruned (MLPS level 3 asks for at least 180 days).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)

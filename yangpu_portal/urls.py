@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from stations import views as station_views
 from yangpu_portal import views
+from yangpu_portal.dashboard import views as dashboard_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +16,15 @@ urlpatterns = [
     path("text-size/", views.text_size, name="text-size"),
     # Issue 9: the privacy notice (PIPL); "my data" and the erasure queue are in services.urls.
     path("privacy/", views.privacy_notice, name="privacy-notice"),
+    # Issue 8: the district and street dashboards.
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/refresh/", dashboard_views.dashboard_refresh_now, name="dashboard-refresh"),
+    path("dashboard/monthly/", dashboard_views.monthly, name="dashboard-monthly"),
+    path(
+        "dashboard/export/<slug:slug>.<str:fmt>",
+        dashboard_views.dashboard_export,
+        name="dashboard-export",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,18 +1,22 @@
 import logging
+from datetime import date
 
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from branches.models import Enterprise, Organization, Street
+from branches.models import Street
+from services.models import AttendanceStatus
 from stations.models import Station
 from yangpu_portal.actions import large_text_set
+from yangpu_portal.models import DashboardFigure, DashboardRefresh, Metric
 from yangpu_portal.navigation import LARGE_TEXT_SESSION_KEY
 from yangpu_portal.privacy import NOTICE_VERSION
 
@@ -21,16 +25,32 @@ log = logging.getLogger(__name__)
 
 @require_GET
 def home(request):
-    """What the portal is, with public counters (one aggregate query per model)."""
+    """What the portal is, with public counters only (no personal data): open stations, streets
+    with one, and, from the dashboard's figures, activities held and services delivered this
+    year (check-ins, visitor counts and attendance). Four queries."""
+    this_year = date(timezone.localdate().year, 1, 1)
+    year = Q(month__gte=this_year)
+    figures = DashboardFigure.objects.aggregate(
+        activities=Sum("value", filter=year & Q(metric=Metric.ACTIVITIES)),
+        served=Sum(
+            "value",
+            filter=year
+            & (
+                Q(metric__in=[Metric.CHECKINS, Metric.VISITORS])
+                | Q(metric=Metric.ATTENDANCE, key=AttendanceStatus.PRESENT)
+            ),
+        ),
+    )
     counters = {
         "stations": Station.objects.active().count(),
         "streets": Street.objects.aggregate(
             covered=Count("pk", filter=Q(stations__is_active=True), distinct=True)
         )["covered"],
-        "enterprises": Enterprise.objects.count(),
-        "organizations": Organization.objects.count(),
+        "activities": figures["activities"] or 0,
+        "served": figures["served"] or 0,
     }
-    return render(request, "home.html", {"counters": counters})
+    refreshed = DashboardRefresh.objects.filter(pk=1).first()
+    return render(request, "home.html", {"counters": counters, "refreshed": refreshed})
 
 
 @require_POST

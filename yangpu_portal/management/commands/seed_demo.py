@@ -61,6 +61,7 @@ from stations.actions import (
 from stations.geo import metres_per_degree
 from stations.models import Outlet, Station, StationStaff
 from yangpu_portal import demo_data as demo
+from yangpu_portal.actions import dashboard_refresh
 from yangpu_portal.navigation import roles_of
 
 PARTY_MEMBERS = {PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL}
@@ -116,6 +117,10 @@ class Command(BaseCommand):
 
         prefix = "seed_demo (dry run, rolled back)" if dry_run else "seed_demo"
         self.stdout.write(f"{prefix}: {seeder.summary()}")
+        if not dry_run:
+            # The dashboard reads pre-aggregated figures: build them so the demo shows data.
+            stamp = dashboard_refresh()
+            self.stdout.write(f"dashboard refreshed: {stamp.rows} figures")
         if with_demo_users:
             self.stdout.write(demo_logins_table())
 
