@@ -15,11 +15,21 @@ from django.utils import timezone
 from audit.models import AuditEvent, Event
 from branches.models import OccupationGroup, PoliticalStatus
 from stations.models import CheckIn, Outlet, Station, VisitorCount
-from tests.conftest import make_member, make_station
-from yangpu_portal.actions import dashboard_refresh
+from tests.conftest import make_member, make_station, make_user
+from yangpu_portal.actions import consent_give, dashboard_refresh
 from yangpu_portal.dashboard.charts import bar_chart, line_chart
 from yangpu_portal.dashboard.figures import median_of_histogram
 from yangpu_portal.models import DashboardFigure, DashboardRefresh, Metric
+
+
+def consenting(member):
+    """`member` with an account that consented to the privacy notice (check-ins need it)."""
+    if member.user_id is None:
+        member.user = make_user(f"member{member.pk}")
+        member.save(update_fields=["user"])
+    consent_give(user=member.user)
+    return member
+
 
 DASHBOARD = reverse("dashboard")
 
@@ -385,7 +395,7 @@ def test_a_checkin_rebuilds_the_figures_once_per_debounce_window(
 
     settings.DASHBOARD_REFRESH_ON_WRITE = True
     cache.delete("dashboard:refresh-pending")
-    newcomer = make_member(street=station_a.street, name="戊")
+    newcomer = consenting(make_member(street=station_a.street, name="戊"))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         checkin_record(member=newcomer, station=station_a, by=None)
     assert len(callbacks) == 1
@@ -393,7 +403,7 @@ def test_a_checkin_rebuilds_the_figures_once_per_debounce_window(
     first = DashboardRefresh.objects.get().refreshed_at
     with django_capture_on_commit_callbacks(execute=True):
         checkin_record(
-            member=world["members"][0],
+            member=consenting(world["members"][0]),
             station=station_a,
             by=None,
             at=timezone.now() + timedelta(days=1),
@@ -408,7 +418,7 @@ def test_passport_section_counts_stamps_and_hours_by_street(
     from services.models import VolunteerService
     from stations.actions import checkin_record
 
-    newcomer = make_member(street=station_a.street, name="己")
+    newcomer = consenting(make_member(street=station_a.street, name="己"))
     checkin_record(member=newcomer, station=station_a, by=None)
     VolunteerService.objects.create(
         member=newcomer,
