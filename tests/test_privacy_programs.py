@@ -1,0 +1,188 @@
+"""Issue 9 x issue 6: "my data" shows the member programs (passport, benefits, aid,
+commendations, career plans), an erasure anonymizes them, and the audit trail records aid
+moves, benefit claims and redemptions, commendation decisions and points corrections."""
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.storage import FileSystemStorage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from branches.models import Member
+from services.benefits import Benefit, BenefitClaim, BenefitProvider
+from services.care import (
+    AidAction,
+    AidApplication,
+    AidAttachment,
+    AidProgram,
+    CareerMilestone,
+    CareerPlan,
+    CareerTrack,
+    Commendation,
+    MilestoneCompletion,
+)
+from services.models import (
+    CourseSeries,
+    Lesson,
+    LessonCompletion,
+    PassportSettings,
+    PointEntry,
+    Route,
+    RouteStop,
+    RouteStopVisit,
+    SourceKind,
+    Stamp,
+    StampType,
+    VolunteerService,
+    VolunteerStatus,
+)
+
+MY_DATA = reverse("services:my-data")
+
+
+@pytest.fixture(autouse=True)
+def private_media(monkeypatch, tmp_path):
+    """The field's storage is made once at start-up (settings `STORAGES["private"]`): swap it."""
+    storage = FileSystemStorage(location=tmp_path / "private")
+    monkeypatch.setattr(AidAttachment._meta.get_field("file"), "storage", storage)
+    return storage
+
+
+def add_programs(user, by, n, start=0):
+    """n rows of each issue-6 record about `user`'s member, written in bulk (the reads are
+    under test here, not the actions). `by` is the staff account named on decided rows."""
+    rider = Member.objects.get(user=user)
+    now = timezone.now()
+    today = timezone.localdate()
+    ids = range(start, start + n)
+    stamp_type = StampType.objects.filter(source_kind=SourceKind.VOLUNTEER).first()
+    Stamp.objects.bulk_create(
+        Stamp(member=rider, type=stamp_type, source_kind=SourceKind.VOLUNTEER, source_id=i,
+              label=f"社区助老{i}")
+        for i in ids
+    )  # fmt: skip
+    PointEntry.objects.bulk_create(
+        PointEntry(member=rider, points=5, source_kind=SourceKind.VOLUNTEER, source_id=i,
+                   label=f"社区助老{i}", local_date=today)
+        for i in ids
+    )  # fmt: skip
+    VolunteerService.objects.bulk_create(
+        VolunteerService(member=rider, description=f"社区助老{i}", served_on=today,
+                         hours=Decimal("2.0"), status=VolunteerStatus.REFUSED, decided_by=by,
+                         decided_at=now, refusal_reason="材料不全，李强")
+        for i in ids
+    )  # fmt: skip
+    series = CourseSeries.objects.create(title=f"系列{start}", is_published=True)
+    lessons = Lesson.objects.bulk_create(
+        Lesson(series=series, title=f"第{i}课", order=i, duration_minutes=5, text="正文")
+        for i in ids
+    )
+    LessonCompletion.objects.bulk_create(
+        LessonCompletion(member=rider, lesson=lesson, opened_at=now - timedelta(hours=1),
+                         finished_at=now)
+        for lesson in lessons
+    )  # fmt: skip
+    route = Route.objects.create(name=f"滨江线{start}", is_published=True)
+    stops = RouteStop.objects.bulk_create(
+        RouteStop(route=route, order=i, name=f"站点{i}", latitude=31.25, longitude=121.52)
+        for i in ids
+    )
+    RouteStopVisit.objects.bulk_create(
+        RouteStopVisit(member=rider, stop=stop, method="qr", visited_at=now) for stop in stops
+    )
+    PassportSettings.objects.update_or_create(member=rider, defaults={"leaderboard_opt_in": True})
+    provider = BenefitProvider.objects.create(name=f"健身房{start}")
+    benefits = Benefit.objects.bulk_create(
+        Benefit(provider=provider, title=f"优惠{i}", quota=10, valid_from=today,
+                valid_until=today + timedelta(days=30))
+        for i in ids
+    )  # fmt: skip
+    BenefitClaim.objects.bulk_create(
+        BenefitClaim(benefit=benefit, member=rider, code=f"CODE{start}X{i}")
+        for i, benefit in enumerate(benefits)
+    )
+    program = AidProgram.objects.create(name=f"助学帮扶{start}")
+    applications = AidApplication.objects.bulk_create(
+        AidApplication(program=program, applicant=rider, amount=Decimal("2000"),
+                       reason="孩子上初中，学费困难")
+        for _ in ids
+    )  # fmt: skip
+    AidAction.objects.bulk_create(
+        AidAction(application=a, by=by, to_state="submitted", note="家访：李强家三口")
+        for a in applications
+    )
+    AidAttachment.objects.bulk_create(
+        AidAttachment(application=a, kind="pdf", file=f"aid/x{a.pk}.pdf",
+                      original_name="李强收入证明.pdf")
+        for a in applications
+    )  # fmt: skip
+    Commendation.objects.bulk_create(
+        Commendation(title="骑士表彰", year=2000 + i, member=rider, citation="李强暴雨中送药",
+                     nominated_by=by)
+        for i in ids
+    )  # fmt: skip
+    tracks = CareerTrack.objects.bulk_create(CareerTrack(name=f"站长培养{i}") for i in ids)
+    milestones = CareerMilestone.objects.bulk_create(
+        CareerMilestone(track=t, order=1, title="带班一个月") for t in tracks
+    )
+    plans = CareerPlan.objects.bulk_create(
+        CareerPlan(track=t, member=rider, created_by=by) for t in tracks
+    )
+    MilestoneCompletion.objects.bulk_create(
+        MilestoneCompletion(plan=p, milestone=m, completed_by=by, note="表现好，李强")
+        for p, m in zip(plans, milestones, strict=True)
+    )
+
+
+PROGRAM_SECTIONS = [
+    "stamps", "points", "volunteer_services", "lessons", "route_stop_visits",
+    "passport_settings", "benefit_claims", "aid_applications", "aid_actions", "aid_attachments",
+    "commendations", "career_plans", "milestones",
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+class TestMyDataPrograms:
+    def test_a_member_sees_their_programs(self, client, member, street_organizer):
+        add_programs(member, street_organizer, 2)
+        client.force_login(member)
+        response = client.get(MY_DATA)
+        sections = {s.key: s for s in response.context["sections"]}
+        for key in PROGRAM_SECTIONS:
+            expected = 1 if key == "passport_settings" else 2
+            assert len(sections[key].rows) == expected, key
+        html = response.content.decode()
+        for text in ("社区助老1", "第1课", "站点1", "优惠1", "CODE0X1", "孩子上初中，学费困难",
+                     "家访：李强家三口", "李强收入证明.pdf", "李强暴雨中送药", "站长培养1",
+                     "带班一个月"):  # fmt: skip
+            assert text in html, text
+        # Who decided is another person's data: not shown.
+        assert "wujiaochang" not in html
+
+    def test_the_download_has_the_programs(self, client, member, street_organizer):
+        add_programs(member, street_organizer, 1)
+        client.force_login(member)
+        data = json.loads(client.get(reverse("services:my-data-download")).content)
+        assert data["aid_applications"][0]["amount"] == "2000.00"
+        assert data["aid_attachments"][0]["original_name"] == "李强收入证明.pdf"
+        assert data["passport_settings"][0]["leaderboard_opt_in"] is True
+        assert data["benefit_claims"][0]["code"] == "CODE0X0"
+        assert data["volunteer_services"][0]["hours"] == "2.0"
+        assert data["route_stop_visits"][0]["stop"].endswith("站点0")
+
+    def test_query_count_does_not_grow_with_the_programs(
+        self, client, member, street_organizer, django_assert_num_queries
+    ):
+        add_programs(member, street_organizer, 3)
+        client.force_login(member)
+        with CaptureQueriesContext(connection) as small:
+            client.get(MY_DATA)
+        add_programs(member, street_organizer, 27, start=100)
+        with django_assert_num_queries(len(small.captured_queries)):
+            response = client.get(MY_DATA)
+        assert len({s.key: s for s in response.context["sections"]}["aid_actions"].rows) == 30
