@@ -7,13 +7,18 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent, Event
 from branches.models import Member
+from services import care_actions
+from services.benefit_actions import benefit_claim, benefit_redeem
 from services.benefits import Benefit, BenefitClaim, BenefitProvider
 from services.care import (
     AidAction,
@@ -24,10 +29,12 @@ from services.care import (
     CareerPlan,
     CareerTrack,
     Commendation,
+    CommendationState,
     MilestoneCompletion,
 )
 from services.models import (
     CourseSeries,
+    LedgerKind,
     Lesson,
     LessonCompletion,
     PassportSettings,
@@ -41,6 +48,8 @@ from services.models import (
     VolunteerService,
     VolunteerStatus,
 )
+from services.passport import award, points_reverse
+from services.privacy_actions import erasure_complete, erasure_request
 
 MY_DATA = reverse("services:my-data")
 
@@ -186,3 +195,63 @@ class TestMyDataPrograms:
         with django_assert_num_queries(len(small.captured_queries)):
             response = client.get(MY_DATA)
         assert len({s.key: s for s in response.context["sections"]}["aid_actions"].rows) == 30
+
+
+# --- Erasure -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestErasurePrograms:
+    def test_erasure_blanks_the_programs_free_text_and_deletes_aid_documents(
+        self, client, member, street_organizer, district_admin, private_media
+    ):
+        add_programs(member, street_organizer, 2)
+        rider = Member.objects.get(user=member)
+        document = AidAttachment.objects.filter(application__applicant=rider).first()
+        document.file.save("proof.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        assert private_media.exists(document.file.name)
+        entry = PointEntry.objects.filter(member=rider).first()
+        points_reverse(entry=entry, reason="重复申报，李强承认", by=district_admin)
+        Commendation.objects.filter(member=rider).update(
+            state=CommendationState.APPROVED, decided_by=district_admin, decided_at=timezone.now(),
+            decision_note="事迹属实，李强",
+        )  # fmt: skip
+        client.force_login(member)
+        assert "李强暴雨中送药" in client.get(reverse("services:honour-roll")).content.decode()
+
+        request = erasure_request(member=rider, by=member)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            erasure_complete(request=request, by=street_organizer)
+
+        dump = json.dumps(
+            [
+                list(VolunteerService.objects.values("description", "refusal_reason")),
+                list(Stamp.objects.values("label")),
+                list(PointEntry.objects.values("label", "reason")),
+                list(AidApplication.objects.values("reason")),
+                list(AidAction.objects.values("note")),
+                list(Commendation.objects.values("citation", "decision_note")),
+                list(MilestoneCompletion.objects.values("note")),
+            ],
+            ensure_ascii=False,
+        )
+        for text in ("社区助老", "李强", "孩子上初中", "家访"):
+            assert text not in dump, text
+        assert not AidAttachment.objects.exists()
+        assert not private_media.exists(document.file.name)
+        assert not PassportSettings.objects.filter(member=rider).exists()
+        # The counts stay with the anonymous stub: programme totals and aid accounts add up.
+        assert Stamp.objects.filter(member=rider).count() == 2
+        assert PointEntry.objects.filter(member=rider).count() == 3
+        assert AidApplication.objects.filter(applicant=rider, amount=2000).count() == 2
+        assert BenefitClaim.objects.filter(member=rider).count() == 2
+        assert LessonCompletion.objects.filter(member=rider).count() == 2
+        assert RouteStopVisit.objects.filter(member=rider).count() == 2
+        # The honour stays on record but leaves the public roll.
+        assert Commendation.objects.filter(member=rider, state="approved").count() == 2
+        assert not Commendation.objects.honour_roll().exists()
+        html = client.get(reverse("services:honour-roll")).content.decode()
+        assert "骑士表彰" not in html
+        record = AuditEvent.objects.get(event=Event.ERASURE)
+        assert record.detail["counts"]["aid_attachments"] == 2
+        assert record.detail["counts"]["commendations"] == 2
