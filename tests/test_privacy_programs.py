@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import connection
@@ -18,7 +19,7 @@ from django.utils import timezone
 from audit.models import AuditEvent, Event
 from branches.models import Member
 from services import care_actions
-from services.benefit_actions import benefit_claim, benefit_redeem
+from services.benefit_actions import benefit_claim
 from services.benefits import Benefit, BenefitClaim, BenefitProvider
 from services.care import (
     AidAction,
@@ -255,3 +256,103 @@ class TestErasurePrograms:
         record = AuditEvent.objects.get(event=Event.ERASURE)
         assert record.detail["counts"]["aid_attachments"] == 2
         assert record.detail["counts"]["commendations"] == 2
+
+
+# --- Audit of changes ----------------------------------------------------------------------------
+
+
+def last(**filters):
+    return AuditEvent.objects.filter(**filters).order_by("-pk").first()
+
+
+@pytest.mark.django_db
+class TestAuditPrograms:
+    def test_aid_application_and_each_move_are_recorded_without_the_reason(
+        self, client, member, street_organizer
+    ):
+        program = AidProgram.objects.create(name="助学帮扶")
+        application = care_actions.aid_apply(
+            by=member, program=program, amount=Decimal("2000"), reason="孩子上初中，学费困难"
+        )
+        created = last(object_type="services.aidapplication", event=Event.CREATE)
+        assert created.object_id == str(application.pk)
+        assert created.changes["amount"] == [None, "2000"] and created.changes["state"][1] == (
+            "submitted"
+        )
+        client.force_login(street_organizer)
+        client.post(reverse("services:aid-move", args=[application.pk]), {"move": "review"})
+        moved = last(object_type="services.aidapplication", event=Event.UPDATE)
+        assert moved.changes == {"state": ["submitted", "reviewed"]}
+        assert moved.actor_username == "wujiaochang"
+        trail = json.dumps(
+            list(AuditEvent.objects.values("changes", "object_repr")), ensure_ascii=False
+        )
+        assert "孩子上初中" not in trail
+
+    def test_benefit_claim_and_redemption_are_recorded_without_the_code(
+        self, client, member, district_admin
+    ):
+        provider = BenefitProvider.objects.create(name="健身房")
+        today = timezone.localdate()
+        benefit = Benefit.objects.create(
+            provider=provider, title="月卡", quota=5, valid_from=today, valid_until=today
+        )
+        client.force_login(member)
+        client.post(reverse("services:benefit-claim", args=[benefit.pk]))
+        claim = BenefitClaim.objects.get()
+        claimed = last(object_type="services.benefitclaim", event=Event.CREATE)
+        assert claimed.actor_username == "rider" and "code" not in claimed.changes
+        assert claimed.changes["benefit"] == [None, benefit.pk]
+        client.force_login(district_admin)
+        client.post(reverse("services:benefit-redeem"), {"code": claim.code})
+        redeemed = last(object_type="services.benefitclaim", event=Event.UPDATE)
+        assert redeemed.actor_username == "district"
+        assert redeemed.changes["redeemed_by"] == [None, district_admin.pk]
+        assert claim.code not in json.dumps(list(AuditEvent.objects.values("changes", "detail")))
+
+    def test_commendation_decision_is_recorded(
+        self, client, member, street_organizer, district_admin
+    ):
+        rider = Member.objects.get(user=member)
+        nomination = care_actions.commendation_nominate(
+            by=street_organizer, member=rider, title="骑士表彰", year=2026, citation="暴雨送药"
+        )
+        assert last(object_type="services.commendation").event == Event.CREATE
+        client.force_login(district_admin)
+        client.post(
+            reverse("services:nomination-decide", args=[nomination.pk]),
+            {"decision": "approve", "note": "属实"},
+        )
+        decided = last(object_type="services.commendation", event=Event.UPDATE)
+        assert decided.actor_username == "district"
+        assert decided.changes["state"] == ["nominated", "approved"]
+        assert decided.changes["decision_note"] == ["", "属实"]
+
+    def test_points_corrections_are_recorded_and_awards_are_not(
+        self, client, member, district_admin
+    ):
+        rider = Member.objects.get(user=member)
+        before = AuditEvent.objects.count()
+        entry = award(member=rider, source_kind=SourceKind.LESSON, source_id=1, label="第1课").entry
+        assert AuditEvent.objects.count() == before
+        client.force_login(district_admin)
+        client.post(reverse("services:entry-reverse", args=[entry.pk]), {"reason": "误记"})
+        correction = PointEntry.objects.get(kind=LedgerKind.CORRECTION)
+        record = last(object_type="services.pointentry")
+        assert record.event == Event.CREATE and record.object_id == str(correction.pk)
+        assert record.actor_username == "district"
+        assert record.changes["points"] == [None, -entry.points]
+        assert record.changes["reason"] == [None, "误记"]
+        assert AuditEvent.objects.filter(object_type="services.pointentry").count() == 1
+
+    def test_claiming_records_once_and_refusals_record_nothing(self, member):
+        provider = BenefitProvider.objects.create(name="手机店")
+        today = timezone.localdate()
+        benefit = Benefit.objects.create(
+            provider=provider, title="贴膜", quota=5, valid_from=today, valid_until=today
+        )
+        benefit_claim(benefit=benefit, by=member)
+        count = AuditEvent.objects.count()
+        with pytest.raises(ValidationError):
+            benefit_claim(benefit=benefit, by=member)
+        assert AuditEvent.objects.count() == count
