@@ -50,9 +50,25 @@ AUDITED_MODELS = {
     "services.Report": ("updated_at", "me_too_count"),
     "services.ReportAction": (),
     "services.ErasureRequest": (),
+    # Issue 6's personal and financial decisions (docs/decisions.md): aid applications and
+    # their moves (the reason is health or family hardship in the applicant's words: kept out
+    # of the append-only trail, which outlives an erasure), benefit claims and redemptions (the
+    # code is a bearer token: kept out), commendation nominations and decisions, and points
+    # corrections (awards are not recorded: see RECORDED_WHEN).
+    "services.AidApplication": ("reason",),
+    "services.BenefitClaim": ("code",),
+    "services.Commendation": (),
+    "services.PointEntry": (),
     "yangpu_portal.User": ("password", "last_login", "password_changed_at"),
     "yangpu_portal.PrivacyConsent": (),
     "auth.Group": (),
+}
+# label -> which rows of that model are recorded (default: all). Points awards come with every
+# check-in, attendance and lesson and are fully described by their source; only a correction
+# (a person's decision to take points back) is worth a record.
+RECORDED_WHEN = {
+    # Read from __dict__: a deferred field must not cost a query in a signal handler.
+    "services.PointEntry": lambda entry: entry.__dict__.get("kind") == "correction",
 }
 MASKED = {"phone"}
 SNAPSHOT = "_audit_snapshot"
@@ -105,12 +121,19 @@ def record_change(*, event: str, obj, changes: dict, detail: dict | None = None)
     return record_event(event=event, actor=_actor(), obj=obj, changes=changes, detail=detail)
 
 
+def _recorded(instance) -> bool:
+    condition = _conditions.get(type(instance))
+    return condition is None or condition(instance)
+
+
 def _snapshot(sender, instance, **kwargs):
+    if not _recorded(instance):
+        return
     instance.__dict__[SNAPSHOT] = _values(instance, loaded_only=True) if instance.pk else None
 
 
 def _saved(sender, instance, created, raw=False, **kwargs):
-    if raw:  # fixtures and restores: not a change made by anyone
+    if raw or not _recorded(instance):  # raw: fixtures and restores, not anyone's change
         return
     after = _values(instance)
     if created:
@@ -129,6 +152,8 @@ def _saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _deleted(sender, instance, **kwargs):
+    if not _recorded(instance):
+        return
     before = instance.__dict__.get(SNAPSHOT) or _values(instance, loaded_only=True)
     changes = {k: [v, None] for k, v in before.items() if v not in (None, "")}
     record_change(event=Event.DELETE, obj=instance, changes=changes)
@@ -152,6 +177,7 @@ def _m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
 
 
 _excluded: dict = {}
+_conditions: dict = {}
 
 
 def connect():
@@ -162,6 +188,8 @@ def connect():
         except LookupError:
             continue  # an app not installed, or a model not migrated on this branch
         _excluded[model] = excluded
+        if label in RECORDED_WHEN:
+            _conditions[model] = RECORDED_WHEN[label]
         uid = f"audit_changes_{label}"
         post_init.connect(_snapshot, sender=model, dispatch_uid=f"{uid}_init")
         post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}_save")

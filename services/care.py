@@ -225,8 +225,11 @@ class CommendationState(models.TextChoices):
 
 class CommendationQuerySet(models.QuerySet):
     def honour_roll(self):
-        """Approved commendations: the public honour roll."""
-        return self.filter(state=CommendationState.APPROVED)
+        """Approved commendations: the public honour roll. A member who had their personal data
+        erased (PIPL) leaves it: the honour stays on record, not on public show."""
+        return self.filter(state=CommendationState.APPROVED).exclude(
+            member__erasure_requests__status="done"
+        )
 
     def visible_to(self, user):
         """Nominations `user` may see: all for district staff (`services.change_commendation`),

@@ -141,7 +141,7 @@ def _fields(model, *names):
 
 def personal_data(user) -> list[Section]:
     """Everything held about `user` and their member record, as sections. One query per
-    section (13 in all, at most), whatever the number of rows."""
+    section (27 in all, at most), whatever the number of rows."""
     from branches.models import ContactVisit, Member, MemberStatusChange, Transfer
     from services.models import Attendance, LeaveRequest, Notification, Signup
     from services.reports import MeToo, Report
@@ -290,6 +290,7 @@ def personal_data(user) -> list[Section]:
                 _fields(ContactVisit, "visited_on", "notes", "follow_up"),
                 list(ContactVisit.objects.filter(member=member).order_by("pk")),
             ),
+            *_program_sections(member),
             Section(
                 "erasure_requests",
                 _("删除个人信息申请"),
@@ -299,3 +300,151 @@ def personal_data(user) -> list[Section]:
         ]
     sections += [consents, notifications]
     return sections
+
+
+def _program_sections(member) -> list[Section]:
+    """Issue 6's programs: the passport (stamps, points, volunteer service, lessons, route stops,
+    leaderboard opt-in), benefit claims, aid applications with their moves and documents,
+    commendations and career plans. One query each. Staff identities (who decided, redeemed,
+    ticked) are left out, as in the sections above: they are other people's data."""
+    from services.models import (
+        AidAction,
+        AidApplication,
+        AidAttachment,
+        BenefitClaim,
+        CareerPlan,
+        Commendation,
+        LessonCompletion,
+        MilestoneCompletion,
+        PassportSettings,
+        PointEntry,
+        RouteStopVisit,
+        Stamp,
+        VolunteerService,
+    )
+
+    applications = AidApplication.objects.filter(applicant=member)
+    return [
+        Section(
+            "stamps",
+            _("印章"),
+            _fields(Stamp, "type", "source_kind", "label", "awarded_at"),
+            list(Stamp.objects.filter(member=member).select_related("type").order_by("pk")),
+        ),
+        Section(
+            "points",
+            _("积分记录"),
+            _fields(PointEntry, "created_at", "kind", "points", "source_kind", "label", "reason"),
+            list(PointEntry.objects.filter(member=member).order_by("pk")),
+        ),
+        Section(
+            "volunteer_services",
+            _("志愿服务时长"),
+            _fields(
+                VolunteerService,
+                "served_on",
+                "activity",
+                "description",
+                "hours",
+                "status",
+                "refusal_reason",
+                "created_at",
+            ),
+            list(
+                VolunteerService.objects.filter(member=member)
+                .select_related("activity")
+                .order_by("pk")
+            ),
+        ),
+        Section(
+            "lessons",
+            _("课程完成记录"),
+            _fields(LessonCompletion, "lesson", "opened_at", "finished_at"),
+            list(
+                LessonCompletion.objects.filter(member=member)
+                .select_related("lesson")
+                .order_by("pk")
+            ),
+        ),
+        Section(
+            "route_stop_visits",
+            _("路线打卡"),
+            _fields(RouteStopVisit, "stop", "method", "visited_at"),
+            list(
+                RouteStopVisit.objects.filter(member=member)
+                .select_related("stop__route")
+                .order_by("pk")
+            ),
+        ),
+        Section(
+            "passport_settings",
+            _("护照设置"),
+            _fields(PassportSettings, "leaderboard_opt_in", "updated_at"),
+            list(PassportSettings.objects.filter(member=member)),
+        ),
+        Section(
+            "benefit_claims",
+            _("优惠领取"),
+            _fields(BenefitClaim, "benefit", "code", "claimed_at", "redeemed_at"),
+            list(
+                BenefitClaim.objects.filter(member=member).select_related("benefit").order_by("pk")
+            ),
+        ),
+        Section(
+            "aid_applications",
+            _("帮扶申请"),
+            _fields(AidApplication, "program", "amount", "reason", "state", "submitted_at"),
+            list(applications.select_related("program").order_by("pk")),
+        ),
+        Section(
+            "aid_actions",
+            _("帮扶申请记录"),
+            _fields(AidAction, "application", "at", "to_state", "note"),
+            list(
+                AidAction.objects.filter(application__in=applications)
+                .select_related("application__program", "application__applicant")
+                .order_by("pk")
+            ),
+        ),
+        Section(
+            "aid_attachments",
+            _("帮扶申请附件"),
+            _fields(AidAttachment, "application", "kind", "original_name", "uploaded_at"),
+            list(
+                AidAttachment.objects.filter(application__in=applications)
+                .select_related("application__program", "application__applicant")
+                .order_by("pk")
+            ),
+        ),
+        Section(
+            "commendations",
+            _("表彰"),
+            _fields(
+                Commendation,
+                "year",
+                "title",
+                "citation",
+                "state",
+                "nominated_at",
+                "decided_at",
+                "decision_note",
+            ),
+            list(Commendation.objects.filter(member=member).order_by("pk")),
+        ),
+        Section(
+            "career_plans",
+            _("个人成长计划"),
+            _fields(CareerPlan, "track", "started_on"),
+            list(CareerPlan.objects.filter(member=member).select_related("track").order_by("pk")),
+        ),
+        Section(
+            "milestones",
+            _("里程碑完成记录"),
+            _fields(MilestoneCompletion, "plan", "milestone", "completed_at", "note"),
+            list(
+                MilestoneCompletion.objects.filter(plan__member=member)
+                .select_related("plan__track", "plan__member", "milestone")
+                .order_by("pk")
+            ),
+        ),
+    ]

@@ -8,7 +8,13 @@ What "anonymized everywhere" means (docs/decisions.md):
   check-in and attendance totals still add up, but nothing in them names a person;
 - free text about them is blanked (status-change notes, transfer reasons and decisions,
   leave reasons, contact-visit notes) and their reports' descriptions and addresses replaced;
-- files about them are deleted (status-change attachments, report photos), from storage too;
+- files about them are deleted (status-change attachments, report photos, aid documents), from
+  storage too;
+- issue 6's programs: volunteer descriptions, aid reasons and commendation citations replaced,
+  refusal reasons, aid move notes, commendation decision notes and milestone notes blanked,
+  volunteer stamp and points labels and points-correction reasons replaced, the leaderboard
+  opt-in removed; an approved commendation leaves the public honour roll. Counts (stamps,
+  points, hours, lessons, stops, benefit claims, aid amounts and states) stay with the stub;
 - their account is disabled and stripped (username, names, phone, e-mail, WeChat link,
   authenticators, sessions) and their notifications deleted;
 - one ERASURE audit record says who did it, when, and what was counted, without the removed
@@ -90,6 +96,7 @@ def member_anonymize(*, member: Member, by) -> dict:
         counts["reports"] = reports.update(
             description=_("（报告人已申请删除个人信息）"), address="", hide_identity=True
         )
+        counts.update(_anonymize_programs(member))
         user = member.user
         member.name = _("已删除 #%(id)s") % {"id": member.pk}
         member.phone = placeholder_phone(member.pk)
@@ -107,6 +114,59 @@ def member_anonymize(*, member: Member, by) -> dict:
         actor=by,
         obj=member,
         detail={"member": member.pk, "account": user.pk if user else None, "counts": counts},
+    )
+    return counts
+
+
+def _anonymize_programs(member: Member) -> dict:
+    """Issue 6's records about `member`: their own words and notes about them are replaced or
+    blanked, aid documents deleted (rows and files), the leaderboard opt-in removed. Counts
+    stay (stamps, points, hours, lessons, stops, claims, aid amounts and states), tied to the
+    anonymous stub, so programme totals and the aid accounts still add up. Points entries are
+    otherwise never edited: an erasure is the one exception, and it touches their text only."""
+    from services.care import (
+        AidAction,
+        AidApplication,
+        AidAttachment,
+        Commendation,
+        MilestoneCompletion,
+    )
+    from services.models import (
+        LedgerKind,
+        PassportSettings,
+        PointEntry,
+        SourceKind,
+        Stamp,
+        VolunteerService,
+    )
+
+    removed = _("（已删除）")
+    counts = {}
+    counts["volunteer_services"] = VolunteerService.objects.filter(member=member).update(
+        description=removed, refusal_reason=""
+    )
+    # A volunteer stamp or points entry is labelled with the member's own description.
+    counts["stamps"] = Stamp.objects.filter(member=member, source_kind=SourceKind.VOLUNTEER).update(
+        label=removed
+    )
+    entries = PointEntry.objects.filter(member=member)
+    counts["point_labels"] = entries.filter(source_kind=SourceKind.VOLUNTEER).update(label=removed)
+    # A correction needs a reason (a check constraint): replaced, not blanked.
+    counts["point_corrections"] = entries.filter(kind=LedgerKind.CORRECTION).update(reason=removed)
+    counts["passport_settings"] = PassportSettings.objects.filter(member=member).delete()[0]
+    applications = AidApplication.objects.filter(applicant=member)
+    counts["aid_applications"] = applications.update(reason=removed)
+    counts["aid_actions"] = AidAction.objects.filter(application__in=applications).update(note="")
+    attachments = list(AidAttachment.objects.filter(application__in=applications))
+    _delete_files_after_commit([a.file for a in attachments])
+    counts["aid_attachments"] = AidAttachment.objects.filter(
+        pk__in=[a.pk for a in attachments]
+    ).delete()[0]
+    counts["commendations"] = Commendation.objects.filter(member=member).update(
+        citation=removed, decision_note=""
+    )
+    counts["milestone_notes"] = MilestoneCompletion.objects.filter(plan__member=member).update(
+        note=""
     )
     return counts
 

@@ -24,6 +24,7 @@ from services.reports import Report, ReportCategory, ReportPhoto
 from stations.actions import checkin_record, visitor_count_add
 from stations.models import CheckIn, VisitorCount
 from tests.conftest import PERSONAS, make_member, make_user
+from tests.test_privacy_programs import add_programs
 from yangpu_portal.actions import consent_give, consent_withdraw
 from yangpu_portal.models import PrivacyConsent
 from yangpu_portal.privacy import NOTICE_VERSION
@@ -194,10 +195,11 @@ class TestMyData:
         self, client, member, station_a, django_assert_num_queries
     ):
         add_history(member, station_a, 3)
+        add_programs(member, member, 3)  # issue 6's passport, benefits, aid, honours, career
         client.force_login(member)
         with CaptureQueriesContext(connection) as small:
             client.get(MY_DATA)
-        add_history(member, station_a, 0)
+        add_programs(member, member, 27, start=100)
         rider = Member.objects.get(user=member)
         CheckIn.objects.bulk_create(
             CheckIn(
@@ -210,7 +212,9 @@ class TestMyData:
         )
         with django_assert_num_queries(len(small.captured_queries)):
             response = client.get(MY_DATA)
-        assert len({s.key: s for s in response.context["sections"]}["checkins"].rows) == 33
+        sections = {s.key: s for s in response.context["sections"]}
+        assert len(sections["checkins"].rows) == 33
+        assert len(sections["aid_actions"].rows) == len(sections["milestones"].rows) == 30
 
 
 # --- Erasure -------------------------------------------------------------------------------------
