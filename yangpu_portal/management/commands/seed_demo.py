@@ -700,8 +700,13 @@ class Seeder:
         from stations.actions import checkin_record
         from stations.models import CheckIn
 
+        from yangpu_portal.actions import consent_give
+
         member = Member.objects.get(user=user)
         station = Station.objects.get(name=demo.DEMO_STATION)
+        # The demo rider registered like any worker: they consented to the privacy notice,
+        # without which no check-in is stored (issue 9).
+        consent_give(user=user, by=user)
         exists = CheckIn.objects.filter(member=member).exists()
         if not exists:
             checkin_record(
