@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth's session list (/accounts/sessions/) loads the humanize tags.
+    "django.contrib.humanize",
     "allauth",
     "allauth.account",
     "allauth.usersessions",
