@@ -1,5 +1,5 @@
 """The permission matrix: for every URL name, the method it is tried with and the expected
-answer for each persona, in the column order of `world.PERSONAS`:
+answer for each persona, in the column order of PERSONAS:
 
     anonymous  member  station_staff  street_organizer  enterprise_organizer  outsider
     district_admin  auditor  system_admin  security_admin
@@ -13,6 +13,20 @@ Unnamed patterns are keyed by their route. PARAMS gives each URL's parameters: a
 object of the security world (its pk is used), "object.attribute" for an attribute, or
 "=literal".
 """
+
+# The ten personas of the permission matrix, in the order of its columns.
+PERSONAS = (
+    "anonymous",
+    "member",
+    "station_staff",
+    "street_organizer",
+    "enterprise_organizer",
+    "outsider",
+    "district_admin",
+    "auditor",
+    "system_admin",
+    "security_admin",
+)
 
 _MEMBER = {"pk": "member"}
 _STATION = {"pk": "station_a"}

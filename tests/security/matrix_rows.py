@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from tests.security.world import PERSONAS
+from tests.security.matrix import PERSONAS
 
 
 def rows(directory: Path, only=()):

@@ -20,9 +20,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.security.matrix import MATRIX, PARAMS
+from tests.security.matrix import MATRIX, PARAMS, PERSONAS
 from tests.security.urlconf import fill, walk
-from tests.security.world import PERSONAS, build_world
+from tests.security.world import build_world
 
 LOGIN_PATHS = None
 

@@ -21,21 +21,8 @@ from services.models import Activity, ReportCategory
 from services.report_actions import report_submit
 from stations.actions import outlet_survey, station_closure_add, visitor_count_add
 from tests.conftest import make_member
+from tests.security.matrix import PERSONAS
 from tests.services.conftest import make_activity
-
-# The ten personas of the permission matrix, in the order of its columns.
-PERSONAS = (
-    "anonymous",
-    "member",
-    "station_staff",
-    "street_organizer",
-    "enterprise_organizer",
-    "outsider",
-    "district_admin",
-    "auditor",
-    "system_admin",
-    "security_admin",
-)
 
 
 @dataclass
