@@ -159,7 +159,9 @@ class OrganizerAssignmentAdmin(admin.ModelAdmin):
     list_filter = ["role", "street"]
     search_fields = ["user__username", "organization__name"]
     list_select_related = ["user", "street", "organization"]
-    autocomplete_fields = ["user", "street", "organization"]
+    # Plain selects for street and organization: a search would need the security admin to
+    # hold their view permissions, which are the district-wide scope of the portal's pages.
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Pairing)

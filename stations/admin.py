@@ -173,7 +173,9 @@ class StationStaffAdmin(admin.ModelAdmin):
     list_display = ["user", "station", "since"]
     search_fields = ["user__username", "station__name"]
     list_select_related = ["user", "station"]
-    autocomplete_fields = ["user", "station"]
+    # A plain select for the station: a search would need the security admin to hold
+    # `view_station`, which is the district-wide scope of the station console.
+    autocomplete_fields = ["user"]
 
 
 @admin.register(CheckIn)

@@ -100,25 +100,25 @@ def build_world(request) -> World:
         latitude=31.2995,
         longitude=121.5145,
     )
-    objects = dict(
-        street_a=street_a,
-        station_a=station_a,
-        station_b=station_b,
-        organization=rider_branch,
-        member=member,
-        applicant=applicant,
-        status_change=change,
-        transfer=transfer,
-        meeting=meeting,
-        past_meeting=past,
-        minutes=minutes,
-        leave=leave,
-        closure=closure,
-        visitors=visitors,
-        outlet=outlet,
-        visit=visit,
-        report=report,
-    )
+    objects = {
+        "street_a": street_a,
+        "station_a": station_a,
+        "station_b": station_b,
+        "organization": rider_branch,
+        "member": member,
+        "applicant": applicant,
+        "status_change": change,
+        "transfer": transfer,
+        "meeting": meeting,
+        "past_meeting": past,
+        "minutes": minutes,
+        "leave": leave,
+        "closure": closure,
+        "visitors": visitors,
+        "outlet": outlet,
+        "visit": visit,
+        "report": report,
+    }
     assert Activity.objects.count() == 2
     return World(users=users, objects=objects)
 
