@@ -21,6 +21,7 @@ from branches.models import (
     Transfer,
 )
 from branches.resources import ROSTER_FORMATS, MemberResource, OrganizationResource
+from yangpu_portal.imports import LimitedImportMixin
 
 
 @admin.register(Street)
@@ -37,7 +38,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportExportMixin, TreeAdmin):
+class OrganizationAdmin(LimitedImportMixin, ImportExportMixin, TreeAdmin):
     """The tree, with import/export keyed by full path (`OrganizationResource`)."""
 
     resource_classes = [OrganizationResource]
@@ -90,7 +91,7 @@ class MemberStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(ImportExportMixin, admin.ModelAdmin):
+class MemberAdmin(LimitedImportMixin, ImportExportMixin, admin.ModelAdmin):
     """The roster, with import and export of the template's columns (`branches.resources`).
     Import needs `branches.add_member` (IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"), which
     only the district admin group holds. Any error row means nothing is written, at the dry

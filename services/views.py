@@ -33,6 +33,7 @@ from services.models import (
     LeaveRequest,
     LeaveStatus,
     Minutes,
+    MinutesAttachment,
     Notification,
     Signup,
     SignupStatus,
@@ -40,6 +41,7 @@ from services.models import (
 )
 from services.scope import may_manage_anything
 from stations.qr import qr_svg
+from yangpu_portal.uploads import download_response
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -462,6 +464,18 @@ def minutes_print(request, pk):
 
 def _minutes_or_404(activity):
     return get_object_or_404(Minutes, activity=activity)
+
+
+@login_required
+@require_GET
+def minutes_attachment(request, pk, attachment_pk):
+    """A minutes attachment, as a download, for those who manage the meeting (like the
+    minutes themselves): never from a public media URL."""
+    activity = _meeting(request, pk)
+    attachment = get_object_or_404(
+        MinutesAttachment.objects.filter(minutes__activity=activity), pk=attachment_pk
+    )
+    return download_response(attachment.file)
 
 
 @login_required

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -20,6 +21,10 @@ from stations.models import (
     VisitorCount,
 )
 from stations.resources import OutletResource, SpreadsheetCSV, StationResource
+from yangpu_portal.imports import LimitedImportMixin
+from yangpu_portal.uploads import MB, clean_image
+
+STATION_PHOTO_MAX_BYTES = 10 * MB
 
 
 class AllOrNothingImportMixin:
@@ -117,9 +122,16 @@ class StationAdminForm(forms.ModelForm):
             self.fields["amenity_values"].initial = self.instance.amenities
             self.fields["program_values"].initial = self.instance.programs
 
+    def clean_photo(self):
+        """A new photo is re-encoded without metadata (EXIF, GPS) and held to 10 MB."""
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):
+            return clean_image(photo, max_bytes=STATION_PHOTO_MAX_BYTES)
+        return photo
+
 
 @admin.register(Station)
-class StationAdmin(AllOrNothingImportMixin, ImportExportModelAdmin):
+class StationAdmin(LimitedImportMixin, AllOrNothingImportMixin, ImportExportModelAdmin):
     form = StationAdminForm
     resource_classes = [StationResource]
     list_display = ["name", "kind", "street", "address", "is_active"]
@@ -208,7 +220,7 @@ class VisitorCountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(AllOrNothingImportMixin, ImportExportModelAdmin):
+class OutletAdmin(LimitedImportMixin, AllOrNothingImportMixin, ImportExportModelAdmin):
     resource_classes = [OutletResource]
     list_display = ["name", "enterprise", "street", "rider_count", "surveyed_at", "surveyed_by"]
     list_filter = ["street", "enterprise"]

@@ -323,6 +323,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # The file waiting between dry run and confirm must be readable by every app host.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+# An import file larger than this is refused before it is stored or parsed (yangpu_portal.imports).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Cross-app hooks ---------------------------------------------------------------------------
 # stations may not import services (dependencies point one way); it calls what this names.
