@@ -16,7 +16,7 @@ from branches.actions import (
     visit_create,
 )
 from branches.models import OrganizationKind, PoliticalStatus
-from services.actions import leave_request, minutes_save
+from services.actions import attachment_add, leave_request, minutes_save
 from services.models import Activity, ReportCategory
 from services.report_actions import report_submit
 from stations.actions import outlet_survey, station_closure_add, visitor_count_add
@@ -69,6 +69,12 @@ def build_world(request) -> World:
     minutes = minutes_save(
         activity=past, by=organizer, chair="李强", recorder="王芳", topic="学习", content="内容"
     )
+    minutes_attachment = attachment_add(
+        minutes=minutes,
+        by=organizer,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="signin.pdf"),
+        kind="signin_sheet",
+    )
     leave = leave_request(activity=meeting, by=users["member"], reason="送单")
     closure = station_closure_add(
         station=station_a, on=timezone.localdate() + datetime.timedelta(days=9), reason="装修"
@@ -112,6 +118,7 @@ def build_world(request) -> World:
         "meeting": meeting,
         "past_meeting": past,
         "minutes": minutes,
+        "minutes_attachment": minutes_attachment,
         "leave": leave,
         "closure": closure,
         "visitors": visitors,
