@@ -494,9 +494,13 @@ def minutes_approve(request, pk):
 @require_POST
 def minutes_amend(request, pk):
     activity = _meeting(request, pk)
+    # Through the form: a NUL byte or an over-long text is a form error, not a database error.
+    form = AmendmentForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["text"])
         actions.minutes_amend(
-            minutes=_minutes_or_404(activity), by=request.user, text=request.POST.get("text", "")
+            minutes=_minutes_or_404(activity), by=request.user, text=form.cleaned_data["text"]
         )
         messages.success(request, _("更正已记录。"))
     except ValidationError as exc:
