@@ -7,8 +7,8 @@ answer for each persona, in the column order of PERSONAS:
 
 "200", "403", "404", "405" are statuses; "L" is a redirect to a sign-in page (the portal's or
 the admin's, which forwards to it); "302" any other redirect. For "POST" rows the status is
-what GET answers before the method check (L for anonymous); every other persona must get 405
-for GET, and everyone 403 for a POST without a CSRF token.
+what GET answers: 405 once past the access checks (which may redirect first), never a page;
+a POST without a CSRF token must get 403.
 
 Unnamed patterns are keyed by their route. PARAMS gives each URL's parameters: a name of an
 object of the security world (its pk is used), "object.attribute" for an attribute, or

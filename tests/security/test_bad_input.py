@@ -73,10 +73,12 @@ def unescaped(html: str) -> list[str]:
 def test_payloads_in_every_text_field_come_back_escaped_everywhere(request, client):
     world = build_world(request)
     assert poison_every_text_field() > 100
-    problems = []
+    problems, shown = [], []
 
     def check(url, html):
         problems.extend(f"{url}: {marker}" for marker in unescaped(html))
+        if "&lt;script&gt;x&lt;/script&gt;" in html or "&lt;q x&gt;" in html:
+            shown.append(url)
 
     client.raise_request_exception = False
     for persona, limit in [
@@ -108,6 +110,8 @@ def test_payloads_in_every_text_field_come_back_escaped_everywhere(request, clie
     users = client.get(reverse("admin:yangpu_portal_user_changelist")).content.decode()
     check("user changelist", users)
     assert not problems, "\n".join(problems)
+    # The payloads were on the pages, escaped (not merely absent).
+    assert len(shown) >= 40, shown
 
 
 # --- Malformed input: every form, one test per app ---------------------------------------------
