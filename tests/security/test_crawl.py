@@ -44,3 +44,17 @@ def test_the_external_check_knows_a_load_from_a_link():
         "//fonts.example/f.css",
         "https://img.example/b.png",
     ]
+
+
+def test_no_stylesheet_of_ours_loads_from_another_host():
+    """The crawl sees the pages; their stylesheets (ours and vendored) could still pull fonts
+    or images from elsewhere through url() or @import."""
+    import re
+    from pathlib import Path
+
+    static = Path(__file__).resolve().parents[2] / "static"
+    remote = re.compile(r"(?:url\(|@import)\s*['\"]?\s*(?:https?:)?//", re.IGNORECASE)
+    sheets = list(static.rglob("*.css"))
+    assert len(sheets) >= 5
+    offenders = [str(p.relative_to(static)) for p in sheets if remote.search(p.read_text())]
+    assert offenders == []

@@ -5,7 +5,6 @@ actions like the rest of the tests."""
 import datetime
 from dataclasses import dataclass, field
 
-import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -128,8 +127,3 @@ def build_world(request) -> World:
     }
     assert Activity.objects.count() == 2
     return World(users=users, objects=objects)
-
-
-@pytest.fixture
-def world(request, db):
-    return build_world(request)
