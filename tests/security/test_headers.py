@@ -66,7 +66,7 @@ def test_public_pages_send_the_security_headers(client, station_a):
 
 @pytest.mark.django_db
 def test_signed_in_and_admin_pages_send_the_security_headers(
-    client, street_organizer, district_admin, station_a
+    client, street_organizer, district_admin, system_admin, station_a
 ):
     client.force_login(street_organizer)
     for url in [reverse("home"), reverse("branches:member-list"), reverse("stations:console")]:
@@ -82,10 +82,22 @@ def test_signed_in_and_admin_pages_send_the_security_headers(
         reverse("admin:stations_station_export"),
         reverse("admin:branches_organization_changelist"),
         reverse("admin:branches_member_add"),
+        reverse("admin:branches_member_import"),
+        reverse("admin:branches_organization_import"),
+        reverse("admin:branches_member_export"),
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert_secure_headers(response, signed_in=True)
+        assert inline_violations(response.content.decode()) == [], url
+    client.force_login(system_admin)
+    for url in [
+        reverse("admin:yangpu_portal_user_changelist"),
+        reverse("admin:yangpu_portal_user_add"),
+        reverse("admin:auth_user_password_change", args=[district_admin.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
         assert inline_violations(response.content.decode()) == [], url
 
 
