@@ -24,6 +24,7 @@ from services.forms import (
     CalendarFilterForm,
     LeaveRequestForm,
     MinutesForm,
+    ReasonForm,
 )
 from services.models import (
     Activity,
@@ -246,9 +247,12 @@ def activity_publish(request, pk):
 @require_POST
 def activity_cancel(request, pk):
     activity = _managed(request, pk)
+    form = ReasonForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
         actions.activity_cancel(
-            activity=activity, by=request.user, reason=request.POST.get("reason", "")[:200]
+            activity=activity, by=request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("活动已取消，已通知报名者。"))
     except ValidationError as exc:
@@ -291,9 +295,12 @@ def signup_cancel(request, pk):
 @require_POST
 def leave_create(request, pk):
     activity, _manages = _listed(request, pk)
+    form = ReasonForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
         actions.leave_request(
-            activity=activity, by=request.user, reason=request.POST.get("reason", "")
+            activity=activity, by=request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("请假申请已提交，等待组织审批。"))
     except ValidationError as exc:

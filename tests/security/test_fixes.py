@@ -63,3 +63,24 @@ def test_the_session_list_renders(client, member):
     response = client.get(reverse("usersessions_list"))
     assert response.status_code == 200
     assert "sessions" in response.content.decode() or "会话" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["activity-cancel", "leave-create"])
+def test_a_nul_byte_in_a_reason_is_a_message_not_a_server_error(
+    action, client, enterprise_organizer, member, rider_branch, station_a
+):
+    """Cancelling an activity and asking for leave read the reason straight from the request
+    (the cancellation cut it to 200 characters, keeping an early NUL byte)."""
+    from services.models import Activity, LeaveRequest
+
+    meeting = make_activity(by=enterprise_organizer, host=rider_branch, station=station_a)
+    client.force_login(enterprise_organizer if action == "activity-cancel" else member)
+    response = client.post(
+        reverse(f"services:{action}", args=[meeting.pk]), {"reason": "病\x00假"}, follow=True
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "空字符" in html or "Null characters" in html
+    assert Activity.objects.get(pk=meeting.pk).status == meeting.status
+    assert not LeaveRequest.objects.exists()
