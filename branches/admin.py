@@ -21,6 +21,7 @@ from branches.models import (
     Transfer,
 )
 from branches.resources import ROSTER_FORMATS, MemberResource, OrganizationResource
+from yangpu_portal.autocomplete import SafeAutocompleteMixin
 from yangpu_portal.imports import LimitedImportMixin
 
 
@@ -91,7 +92,7 @@ class MemberStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(LimitedImportMixin, ImportExportMixin, admin.ModelAdmin):
+class MemberAdmin(SafeAutocompleteMixin, LimitedImportMixin, ImportExportMixin, admin.ModelAdmin):
     """The roster, with import and export of the template's columns (`branches.resources`).
     Import needs `branches.add_member` (IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"), which
     only the district admin group holds. Any error row means nothing is written, at the dry
@@ -155,7 +156,7 @@ class MemberAdmin(LimitedImportMixin, ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(OrganizerAssignment)
-class OrganizerAssignmentAdmin(admin.ModelAdmin):
+class OrganizerAssignmentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "role", "street", "organization", "since"]
     list_filter = ["role", "street"]
     search_fields = ["user__username", "organization__name"]
@@ -166,7 +167,7 @@ class OrganizerAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["organization", "community", "street", "started_on"]
     list_filter = ["street"]
     search_fields = ["organization__name", "community"]
@@ -222,7 +223,7 @@ class RosterImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instructor)
-class InstructorAdmin(admin.ModelAdmin):
+class InstructorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "since", "is_active"]
     list_filter = ["is_active", "enterprises"]
     search_fields = ["name"]
@@ -231,7 +232,7 @@ class InstructorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactVisit)
-class ContactVisitAdmin(admin.ModelAdmin):
+class ContactVisitAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["visited_on", "worker", "enterprise", "member", "street", "follow_up_due"]
     list_filter = ["street", "follow_up_done"]
     search_fields = ["notes", "enterprise__name", "member__name", "worker__username"]

@@ -21,6 +21,7 @@ from stations.models import (
     VisitorCount,
 )
 from stations.resources import OutletResource, SpreadsheetCSV, StationResource
+from yangpu_portal.autocomplete import SafeAutocompleteMixin
 from yangpu_portal.imports import LimitedImportMixin
 from yangpu_portal.uploads import MB, clean_image
 
@@ -59,7 +60,7 @@ class AllOrNothingImportMixin:
         return super().process_result(result, request)
 
 
-class StationStaffInline(admin.TabularInline):
+class StationStaffInline(SafeAutocompleteMixin, admin.TabularInline):
     model = StationStaff
     extra = 0
     autocomplete_fields = ["user"]
@@ -131,7 +132,9 @@ class StationAdminForm(forms.ModelForm):
 
 
 @admin.register(Station)
-class StationAdmin(LimitedImportMixin, AllOrNothingImportMixin, ImportExportModelAdmin):
+class StationAdmin(
+    SafeAutocompleteMixin, LimitedImportMixin, AllOrNothingImportMixin, ImportExportModelAdmin
+):
     form = StationAdminForm
     resource_classes = [StationResource]
     list_display = ["name", "kind", "street", "address", "is_active"]
@@ -181,7 +184,7 @@ class StationAdmin(LimitedImportMixin, AllOrNothingImportMixin, ImportExportMode
 
 
 @admin.register(StationStaff)
-class StationStaffAdmin(admin.ModelAdmin):
+class StationStaffAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "station", "since"]
     search_fields = ["user__username", "station__name"]
     list_select_related = ["user", "station"]
@@ -220,7 +223,9 @@ class VisitorCountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(LimitedImportMixin, AllOrNothingImportMixin, ImportExportModelAdmin):
+class OutletAdmin(
+    SafeAutocompleteMixin, LimitedImportMixin, AllOrNothingImportMixin, ImportExportModelAdmin
+):
     resource_classes = [OutletResource]
     list_display = ["name", "enterprise", "street", "rider_count", "surveyed_at", "surveyed_by"]
     list_filter = ["street", "enterprise"]

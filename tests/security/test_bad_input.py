@@ -8,7 +8,7 @@
    included) is submitted with every field malformed at once (3,000-character text with a NUL
    byte, non-numeric numbers, impossible dates, out-of-range coordinates, unknown choices,
    HTML posing as a photo), with every field empty, and with files above the size limits:
-   the answer is never a 500. One test per app.
+   the answer is never a 500, and a form shown again says what was wrong. One test per app.
 """
 
 import pytest
@@ -143,8 +143,10 @@ APPS = {
     },
 }
 # Forms that end the crawl's own session or switch its language are not the subject here.
-SKIP_ACTIONS = ("/accounts/logout/", "/i18n/", "/text-size/", "/delete/")
+SKIP_ACTIONS = ("/logout/", "/i18n/", "/text-size/", "/delete/")
 HUGE = 10 * 1024 * 1024 + 1
+# How the portal's and the admin's pages show what was wrong.
+ERROR_MARKERS = ("form-errors", "errorlist", "message-error", "errornote")
 
 
 def submit_everything(client, world, personas, start, prefix, *, huge=HUGE):
@@ -176,11 +178,14 @@ def submit_everything(client, world, personas, start, prefix, *, huge=HUGE):
                 else:
                     plain = {k: v for k, v in data.items() if isinstance(v, str)}
                     response = client.get(form.action, plain)
+                where = f"{persona} {form.method.upper()} {form.action} ({label}, from {form.page})"
                 if response.status_code >= 500:
-                    failures.append(
-                        f"{persona} {form.method.upper()} {form.action} ({label}, from "
-                        f"{form.page}): {response.status_code}"
-                    )
+                    failures.append(f"{where}: {response.status_code}")
+                elif form.method == "post" and response.status_code == 200:
+                    # Shown again: then with the reason (a form error or an error message).
+                    html = response.content.decode(errors="replace")
+                    if not any(marker in html for marker in ERROR_MARKERS):
+                        failures.append(f"{where}: 200 without an error shown")
     return failures, len(tried)
 
 

@@ -84,3 +84,19 @@ def test_a_nul_byte_in_a_reason_is_a_message_not_a_server_error(
     assert "空字符" in html or "Null characters" in html
     assert Activity.objects.get(pk=meeting.pk).status == meeting.status
     assert not LeaveRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_admin_autocomplete_with_a_malformed_id_is_a_form_error(client, district_admin):
+    """Django's autocomplete widget looked the submitted value up again while rendering the
+    errors, and "abc" for an integer id raised (500)."""
+    from branches.models import Pairing
+
+    client.force_login(district_admin)
+    response = client.post(
+        reverse("admin:branches_pairing_add"),
+        {"organization": "abc", "street": "1x", "community": "鞍山", "started_on": "2025-01-02"},
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not Pairing.objects.exists()
