@@ -1,5 +1,6 @@
 """The forms of a page, read from its HTML, and the bad values the bad-input suite sends."""
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin
@@ -25,6 +26,13 @@ class Form:
     @property
     def key(self):
         return (self.method, self.action, tuple(sorted(n for n, _, _ in self.fields)))
+
+    @property
+    def shape(self):
+        """The same form for another object (ids in the action and field names as N)."""
+        return tuple(re.sub(r"\d+", "N", part) for part in (self.method, *self.key[1:2])) + tuple(
+            sorted({re.sub(r"\d+", "N", n) for n, _, _ in self.fields})
+        )
 
 
 class _FormParser(HTMLParser):
