@@ -39,11 +39,18 @@ def test_the_external_check_knows_a_load_from_a_link():
         'href="//fonts.example/f.css"><img srcset="/a.png 1x, https://img.example/b.png 2x">'
         '<a href="https://uri.amap.com/marker">nav</a><link rel="canonical" href="https://x.y/">'
     )
-    assert [src for _, src in page.loads if external(src)] == [
+    assert [src for tag, src in page.loads if external(src, tag)] == [
         "https://cdn.example/x.js",
         "//fonts.example/f.css",
         "https://img.example/b.png",
     ]
+
+
+def test_only_images_may_come_from_the_tile_host(settings):
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": ["'self'", "https://tile.osm.example"]}
+    assert not external("https://tile.osm.example/1/2/3.png", "img")
+    assert external("https://tile.osm.example/x.js", "script")
+    assert external("https://elsewhere.example/1/2/3.png", "img")
 
 
 def test_no_stylesheet_of_ours_loads_from_another_host():
