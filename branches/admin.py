@@ -22,6 +22,8 @@ from branches.models import (
     Transfer,
 )
 from branches.resources import ROSTER_FORMATS, MemberResource, OrganizationResource
+from yangpu_portal.autocomplete import SafeAutocompleteMixin
+from yangpu_portal.imports import LimitedImportMixin
 
 
 @admin.register(Street)
@@ -38,7 +40,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(AuditedImportExportMixin, ImportExportMixin, TreeAdmin):
+class OrganizationAdmin(LimitedImportMixin, AuditedImportExportMixin, ImportExportMixin, TreeAdmin):
     """The tree, with import/export keyed by full path (`OrganizationResource`)."""
 
     resource_classes = [OrganizationResource]
@@ -91,7 +93,13 @@ class MemberStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(AuditedImportExportMixin, ImportExportMixin, admin.ModelAdmin):
+class MemberAdmin(
+    SafeAutocompleteMixin,
+    LimitedImportMixin,
+    AuditedImportExportMixin,
+    ImportExportMixin,
+    admin.ModelAdmin,
+):
     """The roster, with import and export of the template's columns (`branches.resources`).
     Import needs `branches.add_member` (IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"), which
     only the district admin group holds. Any error row means nothing is written, at the dry
@@ -155,16 +163,18 @@ class MemberAdmin(AuditedImportExportMixin, ImportExportMixin, admin.ModelAdmin)
 
 
 @admin.register(OrganizerAssignment)
-class OrganizerAssignmentAdmin(admin.ModelAdmin):
+class OrganizerAssignmentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "role", "street", "organization", "since"]
     list_filter = ["role", "street"]
     search_fields = ["user__username", "organization__name"]
     list_select_related = ["user", "street", "organization"]
-    autocomplete_fields = ["user", "street", "organization"]
+    # Plain selects for street and organization: a search would need the security admin to
+    # hold their view permissions, which are the district-wide scope of the portal's pages.
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["organization", "community", "street", "started_on"]
     list_filter = ["street"]
     search_fields = ["organization__name", "community"]
@@ -220,7 +230,7 @@ class RosterImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instructor)
-class InstructorAdmin(admin.ModelAdmin):
+class InstructorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "since", "is_active"]
     list_filter = ["is_active", "enterprises"]
     search_fields = ["name"]
@@ -229,7 +239,7 @@ class InstructorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactVisit)
-class ContactVisitAdmin(admin.ModelAdmin):
+class ContactVisitAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["visited_on", "worker", "enterprise", "member", "street", "follow_up_due"]
     list_filter = ["street", "follow_up_done"]
     search_fields = ["notes", "enterprise__name", "member__name", "worker__username"]

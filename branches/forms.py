@@ -13,6 +13,7 @@ from branches.models import (
     Street,
 )
 from branches.phones import normalize_phone
+from yangpu_portal.uploads import clean_attachment
 
 
 class RosterFilterForm(forms.Form):
@@ -165,9 +166,12 @@ class MemberForm(forms.ModelForm):
 
 
 def _check_attachment(attachment):
-    if attachment and attachment.size > ATTACHMENT_MAX_BYTES:
-        raise forms.ValidationError(_("附件不能超过 5 MB。"), code="too_big")
-    return attachment
+    """Checked by content, images re-encoded without metadata, at most 5 MB."""
+    if not attachment:
+        return attachment
+    return clean_attachment(
+        attachment, extensions=ATTACHMENT_EXTENSIONS, max_bytes=ATTACHMENT_MAX_BYTES
+    )
 
 
 class StatusStepForm(forms.Form):

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, Max, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -40,6 +40,7 @@ from branches.phones import record_reveal
 from branches.resources import MemberResource, RosterCSV, RosterXLSX, template_dataset
 from branches.roles import logs_visits, manages_people
 from branches.tree import nest
+from yangpu_portal.uploads import download_response
 
 ROSTER_PAGE_SIZE = 50
 EXPORT_FORMATS = {"xlsx": RosterXLSX, "csv": RosterCSV}
@@ -233,8 +234,7 @@ def status_attachment(request, pk, change_pk):
     they are never served from a public media URL."""
     member = _member_in_scope(request, pk)
     change = get_object_or_404(member.status_changes.exclude(attachment=""), pk=change_pk)
-    name = change.attachment.name.rsplit("/", 1)[-1]
-    return FileResponse(change.attachment.open("rb"), as_attachment=True, filename=name)
+    return download_response(change.attachment)
 
 
 @login_required

@@ -16,6 +16,7 @@ from audit.changes import record_change
 from audit.models import Event
 from branches.models import Member
 from services.models import (
+    ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,
     Activity,
     ActivityKind,
@@ -40,6 +41,7 @@ from services.scope import may_host
 from services.tasks import deliver_notifications
 from yangpu_portal.dashboard.refresh import refresh_soon
 from yangpu_portal.privacy import require_consent
+from yangpu_portal.uploads import clean_attachment
 
 # Fields an organizer may set on an activity (status moves through its own actions).
 ACTIVITY_FIELDS = (
@@ -636,8 +638,13 @@ def attachment_add(
         raise ValidationError(_("会议记录已审定锁定，不能再添加附件。"), code="locked")
     if file is None:
         raise ValidationError({"file": _("请选择文件。")})
-    if file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": _("文件不能超过 10 MB。")})
+    try:
+        # Checked by content, images re-encoded without metadata, an unguessable name.
+        file = clean_attachment(
+            file, extensions=ATTACHMENT_EXTENSIONS, max_bytes=ATTACHMENT_MAX_BYTES
+        )
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
     attachment = MinutesAttachment(
         minutes=minutes, kind=kind, file=file, caption=caption[:100], uploaded_by=by
     )

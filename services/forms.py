@@ -142,5 +142,12 @@ class AttachmentForm(forms.Form):
     caption = forms.CharField(label=_("说明"), max_length=100, required=False)
 
 
+class ReasonForm(forms.Form):
+    """The one-line reason of a cancellation or a leave request: a NUL byte or an over-long
+    text is a form error (the database would refuse the first)."""
+
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+
 class AmendmentForm(forms.Form):
     text = forms.CharField(label=_("更正内容"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -28,6 +28,11 @@ urlpatterns = [
     path("activities/<int:pk>/minutes/approve/", views.minutes_approve, name="minutes-approve"),
     path("activities/<int:pk>/minutes/amend/", views.minutes_amend, name="minutes-amend"),
     path("activities/<int:pk>/minutes/attach/", views.minutes_attach, name="minutes-attach"),
+    path(
+        "activities/<int:pk>/minutes/attachments/<int:attachment_pk>/",
+        views.minutes_attachment,
+        name="minutes-attachment",
+    ),
     path("compliance/", views.compliance_board, name="compliance-board"),
     path("a/<uuid:code>/", views.checkin, name="checkin"),
     path("notifications/", views.inbox, name="inbox"),

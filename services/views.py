@@ -24,6 +24,7 @@ from services.forms import (
     CalendarFilterForm,
     LeaveRequestForm,
     MinutesForm,
+    ReasonForm,
 )
 from services.models import (
     Activity,
@@ -33,6 +34,7 @@ from services.models import (
     LeaveRequest,
     LeaveStatus,
     Minutes,
+    MinutesAttachment,
     Notification,
     Signup,
     SignupStatus,
@@ -41,6 +43,7 @@ from services.models import (
 from services.scope import may_manage_anything
 from stations.qr import qr_svg
 from yangpu_portal.privacy import NOTICE_VERSION, consent_from_post, consent_state
+from yangpu_portal.uploads import download_response
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -245,9 +248,12 @@ def activity_publish(request, pk):
 @require_POST
 def activity_cancel(request, pk):
     activity = _managed(request, pk)
+    form = ReasonForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
         actions.activity_cancel(
-            activity=activity, by=request.user, reason=request.POST.get("reason", "")[:200]
+            activity=activity, by=request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("活动已取消，已通知报名者。"))
     except ValidationError as exc:
@@ -290,9 +296,12 @@ def signup_cancel(request, pk):
 @require_POST
 def leave_create(request, pk):
     activity, _manages = _listed(request, pk)
+    form = ReasonForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
         actions.leave_request(
-            activity=activity, by=request.user, reason=request.POST.get("reason", "")
+            activity=activity, by=request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("请假申请已提交，等待组织审批。"))
     except ValidationError as exc:
@@ -469,6 +478,18 @@ def _minutes_or_404(activity):
 
 
 @login_required
+@require_GET
+def minutes_attachment(request, pk, attachment_pk):
+    """A minutes attachment, as a download, for those who manage the meeting (like the
+    minutes themselves): never from a public media URL."""
+    activity = _meeting(request, pk)
+    attachment = get_object_or_404(
+        MinutesAttachment.objects.filter(minutes__activity=activity), pk=attachment_pk
+    )
+    return download_response(attachment.file)
+
+
+@login_required
 @require_POST
 def minutes_approve(request, pk):
     activity = _meeting(request, pk)
@@ -484,9 +505,13 @@ def minutes_approve(request, pk):
 @require_POST
 def minutes_amend(request, pk):
     activity = _meeting(request, pk)
+    # Through the form: a NUL byte or an over-long text is a form error, not a database error.
+    form = AmendmentForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["text"])
         actions.minutes_amend(
-            minutes=_minutes_or_404(activity), by=request.user, text=request.POST.get("text", "")
+            minutes=_minutes_or_404(activity), by=request.user, text=form.cleaned_data["text"]
         )
         messages.success(request, _("更正已记录。"))
     except ValidationError as exc:

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -21,6 +22,11 @@ from stations.models import (
     VisitorCount,
 )
 from stations.resources import OutletResource, SpreadsheetCSV, StationResource
+from yangpu_portal.autocomplete import SafeAutocompleteMixin
+from yangpu_portal.imports import LimitedImportMixin
+from yangpu_portal.uploads import MB, clean_image
+
+STATION_PHOTO_MAX_BYTES = 10 * MB
 
 
 class AllOrNothingImportMixin:
@@ -55,7 +61,7 @@ class AllOrNothingImportMixin:
         return super().process_result(result, request)
 
 
-class StationStaffInline(admin.TabularInline):
+class StationStaffInline(SafeAutocompleteMixin, admin.TabularInline):
     model = StationStaff
     extra = 0
     autocomplete_fields = ["user"]
@@ -118,9 +124,22 @@ class StationAdminForm(forms.ModelForm):
             self.fields["amenity_values"].initial = self.instance.amenities
             self.fields["program_values"].initial = self.instance.programs
 
+    def clean_photo(self):
+        """A new photo is re-encoded without metadata (EXIF, GPS) and held to 10 MB."""
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):
+            return clean_image(photo, max_bytes=STATION_PHOTO_MAX_BYTES)
+        return photo
+
 
 @admin.register(Station)
-class StationAdmin(AuditedImportExportMixin, AllOrNothingImportMixin, ImportExportModelAdmin):
+class StationAdmin(
+    SafeAutocompleteMixin,
+    LimitedImportMixin,
+    AuditedImportExportMixin,
+    AllOrNothingImportMixin,
+    ImportExportModelAdmin,
+):
     form = StationAdminForm
     resource_classes = [StationResource]
     list_display = ["name", "kind", "street", "address", "is_active"]
@@ -170,11 +189,13 @@ class StationAdmin(AuditedImportExportMixin, AllOrNothingImportMixin, ImportExpo
 
 
 @admin.register(StationStaff)
-class StationStaffAdmin(admin.ModelAdmin):
+class StationStaffAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "station", "since"]
     search_fields = ["user__username", "station__name"]
     list_select_related = ["user", "station"]
-    autocomplete_fields = ["user", "station"]
+    # A plain select for the station: a search would need the security admin to hold
+    # `view_station`, which is the district-wide scope of the station console.
+    autocomplete_fields = ["user"]
 
 
 @admin.register(CheckIn)
@@ -207,7 +228,13 @@ class VisitorCountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(AuditedImportExportMixin, AllOrNothingImportMixin, ImportExportModelAdmin):
+class OutletAdmin(
+    SafeAutocompleteMixin,
+    LimitedImportMixin,
+    AuditedImportExportMixin,
+    AllOrNothingImportMixin,
+    ImportExportModelAdmin,
+):
     resource_classes = [OutletResource]
     list_display = ["name", "enterprise", "street", "rider_count", "surveyed_at", "surveyed_by"]
     list_filter = ["street", "enterprise"]

@@ -25,6 +25,16 @@ FIELDS = {
 }
 
 
+def tiny_image(fmt: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(out, format=fmt)
+    return out.getvalue()
+
+
 @pytest.fixture
 def held(enterprise_organizer, rider_branch, station_a, member, second_rider):
     """A 支部委员会 held two hours ago: 李强 attended, 王芳 did not."""
@@ -103,7 +113,7 @@ def test_attachments_go_to_storage_and_stop_after_approval(
 ):
     settings.MEDIA_ROOT = tmp_path
     minutes = actions.minutes_save(activity=held, by=enterprise_organizer, **FIELDS)
-    photo = SimpleUploadedFile("signin.jpg", b"\xff\xd8\xff fake jpeg", content_type="image/jpeg")
+    photo = SimpleUploadedFile("signin.jpg", tiny_image("JPEG"), content_type="image/jpeg")
     attachment = actions.attachment_add(
         minutes=minutes, by=enterprise_organizer, file=photo, kind="signin_sheet"
     )
@@ -148,7 +158,7 @@ def test_write_approve_print_through_the_pages(
     assert client.get(reverse("services:minutes-approve", args=[held.pk])).status_code == 405
     response = client.post(url, FIELDS, follow=True)
     assert "会议记录已保存" in response.content.decode()
-    photo = SimpleUploadedFile("a.png", b"\x89PNG fake", content_type="image/png")
+    photo = SimpleUploadedFile("a.png", tiny_image("PNG"), content_type="image/png")
     client.post(
         reverse("services:minutes-attach", args=[held.pk]), {"kind": "photo", "file": photo}
     )
