@@ -699,7 +699,6 @@ class Seeder:
         from services.models import Lesson, RouteStop
         from stations.actions import checkin_record
         from stations.models import CheckIn
-
         from yangpu_portal.actions import consent_give
 
         member = Member.objects.get(user=user)
