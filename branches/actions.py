@@ -21,8 +21,10 @@ from branches.models import (
     Pairing,
     PoliticalStatus,
     RosterImport,
+    Street,
     Transfer,
     TransferStatus,
+    VisitTarget,
 )
 from branches.phones import normalize_phone
 
@@ -353,22 +355,30 @@ def visit_create(
     notes: str,
     enterprise: Enterprise | None = None,
     member: Member | None = None,
+    place_street: Street | None = None,
     follow_up: str = "",
     follow_up_due: datetime.date | None = None,
 ) -> ContactVisit:
-    """Log a contact visit by `by` to exactly one target (an enterprise or a member). The
-    visit's street is the member's, else the worker's first street assignment. Raises
+    """Log a contact visit by `by` to exactly one target: an enterprise, a member, or a place
+    (a station or an outlet, in `place_street`; only `stations.actions.place_visit_create`
+    passes it, and records which place in the same transaction). The visit's street is the
+    member's or the place's, else the worker's first street assignment. Raises
     ValidationError on bad input (no or two targets, a future date, a due date without a
     follow-up)."""
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("日期不能晚于今天。")}, code="future")
-    if (enterprise is None) == (member is None):
+    if [enterprise, member, place_street].count(None) != 2:
         raise ValidationError(_("请选择一个走访对象：企业或人员。"), code="one_target")
     if follow_up_due is not None and not follow_up.strip():
         raise ValidationError(
             {"follow_up": _("填写了办理期限，请同时写明后续事项。")}, code="due_without_follow_up"
         )
-    street = member.street if member is not None else None
+    if enterprise is not None:
+        kind, street = VisitTarget.ENTERPRISE, None
+    elif member is not None:
+        kind, street = VisitTarget.MEMBER, member.street
+    else:
+        kind, street = VisitTarget.PLACE, place_street
     if street is None:
         assignment = (
             OrganizerAssignment.objects.filter(user=by, street__isnull=False)
@@ -379,6 +389,7 @@ def visit_create(
     visit = ContactVisit(
         worker=by,
         visited_on=visited_on,
+        target_kind=kind,
         enterprise=enterprise,
         member=member,
         street=street,

@@ -229,7 +229,15 @@ class InstructorAdmin(admin.ModelAdmin):
 
 @admin.register(ContactVisit)
 class ContactVisitAdmin(admin.ModelAdmin):
-    list_display = ["visited_on", "worker", "enterprise", "member", "street", "follow_up_due"]
+    list_display = [
+        "visited_on",
+        "worker",
+        "target_kind",
+        "enterprise",
+        "member",
+        "street",
+        "follow_up_due",
+    ]
     list_filter = ["street", "follow_up_done"]
     search_fields = ["notes", "enterprise__name", "member__name", "worker__username"]
     list_select_related = ["worker", "enterprise", "member", "street"]

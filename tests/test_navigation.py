@@ -15,7 +15,19 @@ EXPECTED = {
     "street_organizer": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
     "enterprise_organizer": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
     "outsider": ["home", "stations", "activities", *ORGANIZER, "reports", "triage"],
-    "district_admin": ["home", "stations", "activities", *ORGANIZER, "reports", "triage", "admin"],
+    "district_admin": [
+        "home",
+        "stations",
+        "activities",
+        "tree",
+        "roster",
+        "outlets",
+        "visits",
+        "compliance",
+        "reports",
+        "triage",
+        "admin",
+    ],
     "auditor": ["home", "stations", "activities", "reports", "audit"],
 }
 
@@ -74,3 +86,18 @@ def test_navigation_costs_one_query_whatever_the_roles(
     # session, user, all roles at once, and the home page's four public counters
     with django_assert_num_queries(7):
         client.get(reverse("home"))
+
+
+@pytest.mark.django_db
+def test_full_time_worker_gets_the_visits_link_and_it_opens(client, street_a):
+    """Issue 3: full-time workers (专职党群工作者) reach their visit list from the bar."""
+    from branches.models import OrganizerAssignment
+    from tests.conftest import make_user
+
+    worker = make_user("worker")
+    OrganizerAssignment.objects.create(user=worker, role="worker", street=street_a)
+    client.force_login(worker)
+    html = client.get(reverse("home")).content.decode()
+    assert "visits" in NAV_KEYS.findall(html)
+    response = client.get(reverse("branches:visit-list"))
+    assert "还没有走访记录" in response.content.decode()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Member, OrganizerAssignment
+from branches.models import Member, OrganizerAssignment, OrganizerRole
 from branches.roles import (
     AUDITOR_GROUP,
     DISTRICT_ADMIN_GROUP,
@@ -33,6 +33,8 @@ class Roles:
     security_admin: bool = False
     has_totp: bool = False
     organizer: bool = False
+    # A full-time party-mass worker (专职党群工作者): logs contact visits.
+    worker: bool = False
     station_staff: bool = False
     member: bool = False
     # Issue 5: the bell's unread count rides on the same query.
@@ -68,6 +70,9 @@ def roles_of(user) -> Roles:
                 Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
             ),
             organizer=Exists(OrganizerAssignment.objects.filter(user=OuterRef("pk"))),
+            worker=Exists(
+                OrganizerAssignment.objects.filter(user=OuterRef("pk"), role=OrganizerRole.WORKER)
+            ),
             station_staff=Exists(StationStaff.objects.filter(user=OuterRef("pk"))),
             member=Exists(Member.objects.filter(user=OuterRef("pk"))),
             unread_notifications=Coalesce(
@@ -108,6 +113,10 @@ def items_for(user) -> list[NavItem]:
         items.append(NavItem(_("组织架构"), reverse("branches:organization-tree"), "tree"))
         items.append(NavItem(_("人员名册"), reverse("branches:member-list"), "roster"))
         items.append(NavItem(_("快递外卖网点"), reverse("stations:outlet-list"), "outlets"))
+    # Issue 3: the people who log contact visits (branches.roles.logs_visits).
+    if roles.district_admin or roles.worker:
+        items.append(NavItem(_("联系走访"), reverse("branches:visit-list"), "visits"))
+    if roles.manages_people:
         items.append(NavItem(_("三会一课"), reverse("services:compliance-board"), "compliance"))
     # Issue 7: sentinel reports for everyone; the triage console for organizers and district.
     items.append(NavItem(_("民情前哨"), reverse("services:report-list"), "reports"))

@@ -325,6 +325,9 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # --- Cross-app hooks ---------------------------------------------------------------------------
 # stations may not import services (dependencies point one way); it calls what this names.
 STATIONS_ACTIVITY_PROVIDER = "services.integrations.station_activities"
+# branches may not import stations: its visit pages read visits to stations and outlets through
+# this object (describe, coverage, create_url); empty turns place visits off there.
+BRANCHES_PLACE_VISITS = "stations.visits.place_visits"
 
 # --- Audit trail ---------------------------------------------------------------------------------
 # Records younger than this are never pruned (MLPS level 3 asks for at least 180 days).

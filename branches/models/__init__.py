@@ -31,7 +31,7 @@ from branches.models.lifecycle import (
     TransferStatus,
 )
 from branches.models.pairings import Pairing, PairingQuerySet
-from branches.models.visits import ContactVisit, ContactVisitQuerySet, Instructor
+from branches.models.visits import ContactVisit, ContactVisitQuerySet, Instructor, VisitTarget
 
 __all__ = [
     "ALLOWED_CHILD_KINDS",
@@ -66,4 +66,5 @@ __all__ = [
     "Transfer",
     "TransferQuerySet",
     "TransferStatus",
+    "VisitTarget",
 ]
