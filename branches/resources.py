@@ -18,12 +18,13 @@ from collections import Counter
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.db import DatabaseError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
-from import_export.results import RowResult
+from import_export.results import Error, Result, RowResult
 
 from branches.models import (
     WITHOUT_ORGANIZATION,
@@ -493,44 +494,88 @@ class MemberResource(resources.ModelResource):
 
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
-        self.row_report.append(_report(kwargs["row_number"], row, row_result, self.fields))
+        number = kwargs["row_number"]
+        if self.keep_rows or row_result.import_type in _FAILED:
+            self.row_report.append(_report(number, row, row_result, self.fields))
+        if self.progress is not None and number % PROGRESS_EVERY == 0:
+            self.progress(number)
         return row_result
 
+    # Rows are only collected while the file is read (the library calls these every
+    # `batch_size` rows); `_write` writes them all at the end, or nothing.
+
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        # The dry run validates in Python against the prefetched data and writes nothing;
-        # the real run writes, with the database's constraints as the final guard.
-        if dry_run:
-            self.create_instances.clear()
-            return
-        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
+        self.pending_create.extend(self.create_instances)
+        self.create_instances.clear()
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.update_instances and not dry_run:
-            Member.objects.bulk_update(
-                self.update_instances,
-                [name.removesuffix("_id") for name in self.COMPARED] + ["updated_at"],
-                batch_size=batch_size,
-            )
+        self.pending_update.extend(self.update_instances)
         self.update_instances.clear()
+
+    def after_import(self, dataset, result, **kwargs):
+        # The library resets the id sequence here, for imports that set ids: ours never do.
+        pass
 
     def before_save_instance(self, instance, row, **kwargs):
         # bulk_create and bulk_update skip auto_now/auto_now_add.
-        from django.utils import timezone
-
-        now = timezone.now()
-        instance.updated_at = now
+        instance.updated_at = self.now
         if instance.pk is None:
-            instance.created_at = now
+            instance.created_at = self.now
+
+    def _write(self):
+        """Every collected row, in one transaction: with the database's constraints as the
+        final guard, a failure anywhere rolls back everything."""
+        with transaction.atomic():
+            Member.objects.bulk_create(self.pending_create, batch_size=WRITE_BATCH)
+            if self.pending_update:
+                Member.objects.bulk_update(
+                    self.pending_update,
+                    [name.removesuffix("_id") for name in self.COMPARED] + ["updated_at"],
+                    batch_size=WRITE_BATCH,
+                )
 
     # --- The whole file: all or nothing, and recorded ------------------------------------------
 
-    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
-        kwargs["use_transactions"] = True
-        kwargs["rollback_on_validation_errors"] = True
+    def get_result_class(self):
+        # Called on the instance by the library; `keep_rows` is this run's choice.
+        return Result if getattr(self, "keep_rows", True) else ErrorRowsResult
+
+    def import_data(
+        self, dataset, dry_run=False, raise_errors=False, progress=None, keep_rows=True, **kwargs
+    ):
+        """Check every row against the prefetched references, writing nothing while reading;
+        then, unless this is a dry run or any row failed, write all rows in one transaction.
+        So a dry run and a failed import write nothing, and no transaction stays open while
+        the rows are read (a background run's progress, reported through `progress(rows)`,
+        commits as it goes). `keep_rows=False` keeps only the error rows in `row_report` and
+        no per-row results (a large file in the background). The run is recorded as a
+        `RosterImport` when a `user` is given."""
+        kwargs["use_transactions"] = False
         self.row_report = []
-        result = super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+        self.pending_create, self.pending_update = [], []
+        self.progress, self.keep_rows = progress, keep_rows
+        self.now = timezone.now()
+        # The library's dry_run would open a transaction around the whole read; ours is the
+        # decision below whether to write.
+        result = super().import_data(dataset, dry_run=False, raise_errors=raise_errors, **kwargs)
         result.row_report = self.row_report
         result.failed = result.has_errors() or result.has_validation_errors()
+        if not result.failed and not dry_run:
+            if progress is not None:
+                progress(result.total_rows, writing=True)
+            try:
+                self._write()
+            except DatabaseError as error:
+                result.append_base_error(
+                    Error(
+                        ValueError(
+                            gettext("写入数据库失败，没有写入任何数据：%(error)s")
+                            % {"error": error}
+                        )
+                    )
+                )
+                result.failed = True
+        self.pending_create, self.pending_update = [], []
         user = kwargs.get("user")
         if kwargs.get("record", True) and user is not None:
             from branches.actions import roster_import_record
@@ -551,6 +596,21 @@ class MemberResource(resources.ModelResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organization", "employer", "street")
+
+
+# Read the file in steps of this many rows between progress reports; write in batches of this.
+PROGRESS_EVERY = 1000
+WRITE_BATCH = 2000
+_FAILED = (RowResult.IMPORT_TYPE_INVALID, RowResult.IMPORT_TYPE_ERROR)
+
+
+class ErrorRowsResult(Result):
+    """The library's result, keeping per-row results for failed rows only (the totals count
+    every row): a 100,000-row file in the background would otherwise hold them all."""
+
+    def append_row_result(self, row_result):
+        if row_result.import_type in _FAILED:
+            super().append_row_result(row_result)
 
 
 def _report(number, row, row_result, resource_fields) -> dict:

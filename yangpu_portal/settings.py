@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.weixin",
     "import_export",
+    # The ORM task queue (its table is created whatever DJANGO_TASKS_BACKEND says).
+    "django_tasks_db",
     "treebeard",
     "audit",
     "yangpu_portal",
@@ -355,8 +357,18 @@ SERVICES_SMS_SENDER = env_str("SERVICES_SMS_SENDER", "services.senders.ConsoleSm
 SMS_SENDER = env_str(
     "SMS_SENDER", env_str("SERVICES_SMS_SENDER", "") or "yangpu_portal.sms.ConsoleSender"
 )
-# Django's Tasks API: the immediate backend runs notification delivery inline after commit.
-# A worker backend (e.g. django-tasks-db) can replace it without touching services.tasks.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Django's Tasks API. The default, immediate backend runs tasks inline (notification delivery
+# after commit; a large roster import within the request). Production sets
+# DJANGO_TASKS_BACKEND=django_tasks_db.DatabaseBackend: PostgreSQL is then the queue, and
+# `make worker` (manage.py db_worker) runs the tasks on any host that reaches the database.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("DJANGO_TASKS_BACKEND")
+        or "django.tasks.backends.immediate.ImmediateBackend",
+    }
+}
+# A roster file larger than this (bytes) is checked and imported by a background task, with a
+# progress page in the admin, instead of within the request (issue 3/10).
+ROSTER_IMPORT_BACKGROUND_BYTES = env_int("ROSTER_IMPORT_BACKGROUND_BYTES", 1024 * 1024)
 
 SITE_NAME = _("杨浦区新就业群体党建服务平台")

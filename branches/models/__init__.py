@@ -22,7 +22,13 @@ from branches.models.core import (
     Street,
     StreetQuerySet,
 )
-from branches.models.imports import ImportOutcome, RosterImport
+from branches.models.imports import (
+    IMPORT_JOB_ERRORS_KEPT,
+    ImportJobState,
+    ImportOutcome,
+    RosterImport,
+    RosterImportJob,
+)
 from branches.models.lifecycle import (
     ATTACHMENT_EXTENSIONS,
     MemberStatusChange,
@@ -36,6 +42,7 @@ from branches.models.visits import ContactVisit, ContactVisitQuerySet, Instructo
 __all__ = [
     "ALLOWED_CHILD_KINDS",
     "ATTACHMENT_EXTENSIONS",
+    "IMPORT_JOB_ERRORS_KEPT",
     "LIFECYCLE",
     "WITHOUT_ORGANIZATION",
     "ContactVisit",
@@ -44,6 +51,7 @@ __all__ = [
     "EnterpriseQuerySet",
     "EnterpriseSector",
     "Gender",
+    "ImportJobState",
     "ImportOutcome",
     "Instructor",
     "Member",
@@ -61,6 +69,7 @@ __all__ = [
     "PairingQuerySet",
     "PoliticalStatus",
     "RosterImport",
+    "RosterImportJob",
     "Street",
     "StreetQuerySet",
     "Transfer",
