@@ -67,7 +67,19 @@ class TestBackgroundImport:
     def test_one_bad_row_writes_nothing_names_the_row_and_cannot_be_confirmed(
         self, client, district_admin, world, background
     ):
-        rows = [*good_rows(), ("赵六", "男", "13600136000", "正式党员", "不存在的支部", "外卖骑手", "", "五角场街道", "", "否")]  # fmt: skip
+        bad = (
+            "赵六",
+            "男",
+            "13600136000",
+            "正式党员",
+            "不存在的支部",
+            "外卖骑手",
+            "",
+            "五角场街道",
+            "",
+            "否",
+        )  # noqa: E501
+        rows = [*good_rows(), bad]
         client.force_login(district_admin)
         upload(client, xlsx_file(rows), fmt=0)
         job = RosterImportJob.objects.get()
