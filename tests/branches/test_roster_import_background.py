@@ -78,7 +78,7 @@ class TestBackgroundImport:
             "五角场街道",
             "",
             "否",
-        )  # noqa: E501
+        )
         rows = [*good_rows(), bad]
         client.force_login(district_admin)
         upload(client, xlsx_file(rows), fmt=0)
