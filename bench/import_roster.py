@@ -1,8 +1,14 @@
 """Time a 10,000-row roster import through `MemberResource` (the admin's resource) against a
 raw `bulk_create` of the same rows, in one run, on a throw-away database.
 
-    DJANGO_DEBUG=on .venv/bin/python bench/import_roster.py [--rows 10000]
+    DJANGO_DEBUG=on .venv/bin/python bench/import_roster.py [--rows 10000] [--profile]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yangpu_bench ... (PostgreSQL)
+
+Each line gives the wall time and this process's CPU time (the database server's work is in the
+wall time only), and the run starts and ends with the machine's load average: figures taken at
+a load of 2 or more on this 2-core machine are not comparable (docs/benchmarks.md). Above
+20,000 rows the resource keeps only error rows, as the background import does. `--profile`
+prints a pyinstrument profile of the real run (pip install -e '.[bench]').
 
 It creates a test database (as the test runner does), seeds the demo organizations, builds an
 XLSX-equivalent dataset, then measures: raw bulk_create, dry run, real run (all new), and a
@@ -30,12 +36,15 @@ from django.test.utils import setup_test_environment  # noqa: E402
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
-    rows = parser.parse_args().rows
+    parser.add_argument("--profile", action="store_true")
+    arguments = parser.parse_args()
+    rows = arguments.rows
+    print(f"load average at start: {os.getloadavg()[0]:.2f}", flush=True)
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run(rows)
+        run(rows, profile=arguments.profile)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -95,15 +104,18 @@ def raw_rows(dataset):
 
 
 def timed(label, func, rows, results):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     outcome = func()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     results.append((label, seconds, rows / seconds))
-    print(f"{label:<34} {seconds:7.2f} s  {rows / seconds:9,.0f} rows/s", flush=True)
+    print(
+        f"{label:<34} {seconds:7.2f} s  {rows / seconds:9,.0f} rows/s  (CPU {cpu:5.2f} s)",
+        flush=True,
+    )
     return outcome
 
 
-def run(rows):
+def run(rows, profile=False):
     from django.core.management import call_command
 
     from branches.models import Member
@@ -124,23 +136,39 @@ def run(rows):
 
     timed("raw bulk_create (rolled back)", raw, rows, results)
 
+    keep_rows = rows <= 20_000
+
     def dry():
-        result = MemberResource().import_data(dataset, dry_run=True, record=False)
+        result = MemberResource().import_data(
+            dataset, dry_run=True, record=False, keep_rows=keep_rows
+        )
         assert not result.failed, result.row_report[:3]
         return result
 
     timed("resource dry run", dry, rows, results)
 
     def real():
-        result = MemberResource().import_data(dataset, dry_run=False, record=False)
+        result = MemberResource().import_data(
+            dataset, dry_run=False, record=False, keep_rows=keep_rows
+        )
         assert not result.failed
         return result
 
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
     timed("resource real run (all new)", real, rows, results)
+    if profile:
+        profiler.stop()
+        print(profiler.output_text(unicode=True, color=False))
     assert Member.objects.count() == rows
 
     def again():
-        result = MemberResource().import_data(dataset, dry_run=False, record=False)
+        result = MemberResource().import_data(
+            dataset, dry_run=False, record=False, keep_rows=keep_rows
+        )
         assert result.totals["skip"] == rows, result.totals
         return result
 
@@ -151,6 +179,7 @@ def run(rows):
         print(f"{label:<34} {rate / raw_rate:6.0%} of raw bulk_create")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:.0f} MB")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
