@@ -196,3 +196,47 @@ class TestResourceRun:
         assert calls == [(1, False), (2, False), (3, False), (3, True)]
         assert result.failed and "写入数据库失败" in str(result.base_errors[0].error)
         assert list(Member.objects.values_list("name", flat=True)) == ["别人"]
+
+
+@pytest.mark.django_db
+def test_the_database_queue_and_its_worker_run_the_job(
+    client, district_admin, world, background, settings, monkeypatch
+):
+    """With django-tasks-db (production's backend) the upload only queues a task row; the
+    worker command (`make worker`) then checks the file."""
+    from asgiref.local import Local
+    from django_tasks_db.management.commands import db_worker
+
+    # Between tasks the worker closes connections past their age; inside the test's
+    # transaction that would drop the test's own data.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    from django.core.management import call_command
+    from django.tasks import task_backends
+
+    def reset_backends():  # the handler caches TASKS and its backends; tests don't reset it
+        task_backends.__dict__.pop("settings", None)
+        task_backends._settings = None
+        task_backends._connections = Local(task_backends.thread_critical)
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    reset_backends()
+    try:
+        client.force_login(district_admin)
+        upload(client, csv_file(good_rows()))
+        job = RosterImportJob.objects.get()
+        assert job.state == ImportJobState.QUEUED and job.task_id
+        assert 'http-equiv="refresh"' in client.get(job_url(job)).content.decode()
+        work = {"batch": True, "reload": False, "startup_delay": False, "verbosity": 0}
+        call_command("db_worker", **work)
+        job.refresh_from_db()
+        assert job.state == ImportJobState.CHECKED and Member.objects.count() == 0
+        client.post(job_url(job, confirm=True))
+        assert Member.objects.count() == 0  # queued, not yet run
+        call_command("db_worker", **work)
+        job.refresh_from_db()
+        assert job.state == ImportJobState.IMPORTED and Member.objects.count() == 3
+    finally:
+        settings.TASKS = {
+            "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+        }
+        reset_backends()
