@@ -63,6 +63,8 @@ class TestBackgroundImport:
         records = list(RosterImport.objects.order_by("pk").values_list("outcome", "new_rows"))
         assert records == [("checked", 3), ("imported", 3)]
         assert "导入完成" in client.get(job_url(job)).content.decode()
+        jobs = client.get(reverse("admin:branches_rosterimportjob_changelist")).content.decode()
+        assert "名册.csv" in jobs and job_url(job) in jobs
 
     def test_one_bad_row_writes_nothing_names_the_row_and_cannot_be_confirmed(
         self, client, district_admin, world, background
