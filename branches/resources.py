@@ -19,7 +19,7 @@ from collections import Counter
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -548,7 +548,7 @@ class MemberResource(resources.ModelResource):
         """Every collected row, in one transaction: with the database's constraints as the
         final guard, a failure anywhere rolls back everything."""
         with transaction.atomic():
-            Member.objects.bulk_create(self.pending_create, batch_size=WRITE_BATCH)
+            insert_members(self.pending_create)
             if self.pending_update:
                 Member.objects.bulk_update(
                     self.pending_update,
@@ -634,6 +634,36 @@ class MemberResource(resources.ModelResource):
 PROGRESS_EVERY = 1000
 WRITE_BATCH = 2000
 _FAILED = (RowResult.IMPORT_TYPE_INVALID, RowResult.IMPORT_TYPE_ERROR)
+
+
+def insert_members(members: list[Member]) -> None:
+    """INSERT new members, setting their ids. On PostgreSQL through COPY, several times faster
+    than multi-row INSERTs for a roster file's thousands of rows, then the ids by phone (unique)
+    in one query per 5,000; elsewhere `bulk_create`. Like `bulk_create`, no `save()`, no
+    signals: the caller sets `created_at`/`updated_at`. Call within a transaction."""
+    if not members:
+        return
+    connection = connections[router.db_for_write(Member)]
+    if connection.vendor != "postgresql":
+        Member.objects.bulk_create(members, batch_size=WRITE_BATCH)
+        return
+    fields = [f for f in Member._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = "COPY {} ({}) FROM STDIN".format(
+        quote(Member._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    attnames = [f.attname for f in fields]
+    # `copy` is psycopg's own: its errors become Django's (IntegrityError...) only like this.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for member in members:
+            copy.write_row([getattr(member, name) for name in attnames])
+    ids = {}
+    for start in range(0, len(members), 5000):
+        phones = [m.phone for m in members[start : start + 5000]]
+        ids.update(Member.objects.filter(phone__in=phones).values_list("phone", "pk"))
+    for member in members:
+        member.pk = ids[member.phone]
+        member._state.adding = False
 
 
 class ErrorRowsResult(Result):

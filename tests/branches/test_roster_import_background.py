@@ -10,7 +10,14 @@ from branches import resources
 from branches.actions import roster_import_job_run
 from branches.models import ImportJobState, Member, RosterImport, RosterImportJob
 from branches.resources import MemberResource
-from tests.branches.test_roster_import import CSV, IMPORT, csv_file, good_rows, xlsx_file
+from tests.branches.test_roster_import import (
+    CSV,
+    IMPORT,
+    confirm,
+    csv_file,
+    good_rows,
+    xlsx_file,
+)
 from tests.conftest import make_user, with_totp
 
 
@@ -135,7 +142,15 @@ class TestBackgroundImport:
         client.force_login(district_admin)
         response = upload(client, csv_file(good_rows()))
         assert response.status_code == 200 and "confirm_form" in response.context
+        confirm(client, response)
         assert RosterImportJob.objects.count() == 0
+        # The new rows got their ids (PostgreSQL: COPY, then the ids by phone): the admin's
+        # history names each member.
+        from django.contrib.admin.models import LogEntry
+
+        members = {str(pk) for pk in Member.objects.values_list("pk", flat=True)}
+        logged = set(LogEntry.objects.values_list("object_id", flat=True))
+        assert len(members) == 3 and members <= logged
 
 
 @pytest.mark.django_db
