@@ -179,6 +179,14 @@ class TestJobPagesAccess:
         job.refresh_from_db()
         assert job.state == ImportJobState.QUEUED
 
+    @pytest.mark.parametrize("persona", ["member", "street_organizer", "station_staff"])
+    def test_people_without_the_admin_go_to_its_sign_in(self, persona, as_persona, client, job):
+        as_persona(persona)
+        for response in (client.get(job_url(job)), client.post(job_url(job, confirm=True))):
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        job.refresh_from_db()
+        assert job.state == ImportJobState.QUEUED
+
     def test_wrong_methods(self, client, job, district_admin):
         client.force_login(district_admin)
         assert client.post(job_url(job)).status_code == 405

@@ -82,10 +82,23 @@ class TestAction:
 
 @pytest.mark.django_db
 class TestPages:
-    @pytest.mark.parametrize("persona", ["member", "station_staff", "auditor", "street_organizer"])
-    def test_people_who_do_not_visit_get_403(self, persona, as_persona, client):
+    @pytest.mark.parametrize(
+        "persona",
+        [
+            "member",
+            "station_staff",
+            "auditor",
+            "street_organizer",
+            "enterprise_organizer",
+            "outsider",
+        ],
+    )
+    def test_people_who_do_not_visit_get_403(self, persona, as_persona, client, station_a):
         as_persona(persona)
         assert client.get(NEW).status_code == 403
+        data = {"target": "station", "station": station_a.pk, "visited_on": TODAY, "notes": "n"}
+        assert client.post(NEW, data).status_code == 403
+        assert ContactVisit.objects.count() == 0
 
     def test_anonymous_goes_to_sign_in(self, client):
         response = client.get(NEW)
