@@ -579,17 +579,32 @@ class MemberResource(resources.ModelResource):
         self.now = timezone.now()
         # The library's dry_run would open a transaction around the whole read; ours is the
         # decision below whether to write.
-        # Reading allocates a few objects per cell and frees none of them until the end: the
-        # cyclic garbage collector's passes over them cost time and find nothing.
+        # Reading allocates a few objects per cell and frees none of them until the end, and
+        # writing builds the statements from them: the cyclic garbage collector's passes over
+        # them cost time and find nothing.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            result = super().import_data(
-                dataset, dry_run=False, raise_errors=raise_errors, **kwargs
-            )
+            result = self._read_and_write(dataset, dry_run, raise_errors, progress, kwargs)
         finally:
             if collecting:
                 gc.enable()
+        self.pending_create, self.pending_update = [], []
+        user = kwargs.get("user")
+        if kwargs.get("record", True) and user is not None:
+            from branches.actions import roster_import_record
+
+            result.record = roster_import_record(
+                by=user,
+                file_name=kwargs.get("file_name") or "",
+                sha256=getattr(dataset, "sha256", ""),
+                result=result,
+                dry_run=dry_run,
+            )
+        return result
+
+    def _read_and_write(self, dataset, dry_run, raise_errors, progress, kwargs):
+        result = super().import_data(dataset, dry_run=False, raise_errors=raise_errors, **kwargs)
         result.row_report = self.row_report
         result.failed = result.has_errors() or result.has_validation_errors()
         if not result.failed and not dry_run:
@@ -607,18 +622,6 @@ class MemberResource(resources.ModelResource):
                     )
                 )
                 result.failed = True
-        self.pending_create, self.pending_update = [], []
-        user = kwargs.get("user")
-        if kwargs.get("record", True) and user is not None:
-            from branches.actions import roster_import_record
-
-            result.record = roster_import_record(
-                by=user,
-                file_name=kwargs.get("file_name") or "",
-                sha256=getattr(dataset, "sha256", ""),
-                result=result,
-                dry_run=dry_run,
-            )
         return result
 
     # --- Export ---------------------------------------------------------------------------------
