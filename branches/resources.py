@@ -6,9 +6,11 @@ The member file has exactly the template's columns, in this order:
 
 Rows are keyed by the normalized phone. Every reference (organization, platform, street) and
 every existing member is fetched once per import into a dict (`before_import`), so a row costs
-no query; rows are validated in Python (choices, the organization rule, duplicate phones) and
-written with two bulk statements at the end. The database constraints remain the final guard.
-Any invalid row means the whole import is rolled back, at the dry run and at the confirm step.
+no query; rows are validated in Python (choices, the organization rule, duplicate phones)
+without writing anything, then, at the real run and only if no row failed, written in one
+transaction at the end (new rows by COPY on PostgreSQL, changed rows by `bulk_update`). The
+database constraints remain the final guard: a failed write rolls back everything. Any invalid
+row means nothing is written, at the dry run and at the confirm step.
 """
 
 import datetime
