@@ -1,6 +1,7 @@
 """The record of every roster import through the admin (who, when, which file, what happened),
 and the background jobs that check and import large roster files."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -137,6 +138,14 @@ class RosterImportJob(models.Model):
         return self.state in IMPORT_JOB_ACTIVE
 
     @property
+    def stalled(self) -> bool:
+        """Queued or running, but not moved for longer than any step takes: no worker runs, or
+        the one that ran it stopped."""
+        from django.utils import timezone
+
+        return self.active and timezone.now() - self.updated_at > IMPORT_JOB_STALL_AFTER
+
+    @property
     def percent(self) -> int:
         if self.state in (ImportJobState.WRITING, *IMPORT_JOB_DONE):
             return 100
@@ -151,3 +160,6 @@ IMPORT_JOB_DONE = (
     ImportJobState.FAILED,
 )
 IMPORT_JOB_ERRORS_KEPT = 500
+# Progress is written at least every 1,000 rows (a second or two): ten minutes without any
+# means the job is not being worked on.
+IMPORT_JOB_STALL_AFTER = datetime.timedelta(minutes=10)

@@ -2,6 +2,8 @@
 all-or-nothing rule as the in-request import, with a progress page. Tests use the immediate
 task backend (the task runs inline) and a threshold of a few bytes."""
 
+import datetime
+
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -137,6 +139,10 @@ class TestBackgroundImport:
         assert '<meta http-equiv="refresh" content="2">' in html and "4000 / 10000" in html
         assert "<script>" not in html.split("<body")[1].split("</body>")[0]
         assert roster_import_job_run(job_id=job.pk) == ImportJobState.RUNNING  # not queued
+        assert "没有进展" not in html
+        an_hour_ago = job.updated_at - datetime.timedelta(hours=1)
+        RosterImportJob.objects.filter(pk=job.pk).update(updated_at=an_hour_ago)
+        assert "没有进展" in client.get(job_url(job)).content.decode()
 
     def test_small_files_stay_in_the_request(self, client, district_admin, world, settings):
         client.force_login(district_admin)
