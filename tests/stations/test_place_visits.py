@@ -124,6 +124,8 @@ class TestPages:
         assert reverse("stations:station-detail", args=[station_a.pk]) in html
         client.force_login(district_admin)  # district staff see every worker's visits
         assert outlet.name in client.get(LIST).content.decode()
+        admin_list = client.get(reverse("admin:stations_placevisit_changelist")).content.decode()
+        assert station_a.name in admin_list and outlet.name in admin_list
 
     def test_bad_input_is_a_form_error_and_writes_nothing(
         self, client, worker, street_b, enterprise
