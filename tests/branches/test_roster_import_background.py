@@ -123,6 +123,21 @@ class TestBackgroundImport:
         assert job.state == ImportJobState.ROLLED_BACK and "改动" in job.message
         assert Member.objects.count() == 0
 
+    def test_an_unexpected_error_fails_the_job_and_says_so(
+        self, client, district_admin, world, background, monkeypatch
+    ):
+        def broken(self, *args, **kwargs):
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(MemberResource, "import_data", broken)
+        client.force_login(district_admin)
+        upload(client, csv_file(good_rows()))
+        job = RosterImportJob.objects.get()
+        assert job.state == ImportJobState.FAILED and "意外错误" in job.message
+        assert not job.upload and Member.objects.count() == 0
+        html = client.get(job_url(job)).content.decode()
+        assert "意外错误" in html and "确认导入" not in html
+
     def test_running_job_shows_a_progress_bar_and_refreshes(self, client, district_admin):
         job = RosterImportJob.objects.create(
             user=district_admin,
