@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from yangpu_portal.envvars import env_bool, env_int, env_list
+from yangpu_portal.envvars import REDIS_SCHEMES, env_bool, env_cache, env_int, env_list, env_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,7 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "CSRF_", "REDIS_"))
+        if not k.startswith(("DJANGO_", "DATABASE_", "CSRF_", "REDIS_", "CACHE_"))
     }
     clean["DJANGO_SETTINGS_MODULE"] = "yangpu_portal.settings"
     clean.update(env)
@@ -144,3 +144,81 @@ class TestEnvReaders:
     def test_list_drops_blanks(self, monkeypatch):
         monkeypatch.setenv("X_LIST", " a.example, ,b.example ")
         assert env_list("X_LIST") == ["a.example", "b.example"]
+
+
+class TestUrlReaders:
+    def test_url_unset_is_empty(self, monkeypatch):
+        monkeypatch.delenv("X_URL", raising=False)
+        assert env_url("X_URL", schemes=REDIS_SCHEMES) == ""
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "redis://127.0.0.1:6379/0",
+            "rediss://:secret@cache.internal:6380/1",
+            "unix:///run/redis.sock",
+        ],
+    )
+    def test_url_accepts_redis_forms(self, monkeypatch, url):
+        monkeypatch.setenv("X_URL", f" {url} ")
+        assert env_url("X_URL", schemes=REDIS_SCHEMES) == url
+
+    @pytest.mark.parametrize(
+        ("url", "message"),
+        [
+            ("127.0.0.1:6379", "scheme must be one of"),
+            ("http://cache.internal:6379", "scheme must be one of"),
+            ("redis://", "names no host"),
+            ("redis://cache.internal:63x9/0", "malformed port"),
+        ],
+    )
+    def test_url_rejects_malformed_values(self, monkeypatch, url, message):
+        monkeypatch.setenv("X_URL", url)
+        with pytest.raises(ImproperlyConfigured, match=message):
+            env_url("X_URL", schemes=REDIS_SCHEMES)
+
+    def test_cache_from_redis_url(self, monkeypatch):
+        monkeypatch.setenv("X_CACHE", "redis://127.0.0.1:6379/2")
+        assert env_cache("X_CACHE", default="db://django_cache") == {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/2",
+        }
+
+    def test_cache_default_is_the_database_table(self, monkeypatch):
+        monkeypatch.delenv("X_CACHE", raising=False)
+        assert env_cache("X_CACHE", default="db://django_cache") == {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+
+    @pytest.mark.parametrize("url", ["db://", "db://drop table;", "locmem://", "memcached://x"])
+    def test_cache_refuses_unknown_or_per_process_caches(self, monkeypatch, url):
+        monkeypatch.setenv("X_CACHE", url)
+        with pytest.raises(ImproperlyConfigured):
+            env_cache("X_CACHE", default="db://django_cache")
+
+
+def test_redis_url_shares_cache_sessions_and_import_files_and_pool_fails_fast():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "pool = s.DATABASES['default']['OPTIONS']; "
+        "print(s.CACHES['default']['LOCATION'], s.CACHES['sessions']['LOCATION'], "
+        "s.SESSION_ENGINE, s.SESSION_CACHE_ALIAS, s.IMPORT_EXPORT_TMP_STORAGE_CLASS, "
+        "pool['pool']['timeout'], pool['pool']['reconnect_timeout'], pool['connect_timeout'])"
+    )
+    result = run_python(
+        code,
+        DJANGO_DEBUG="on",
+        DATABASE_URL="postgres://portal@db.internal:5432/yangpu",
+        REDIS_URL="redis://cache.internal:6379/0",
+    )
+    assert result.stdout.split() == [
+        "redis://cache.internal:6379/0",
+        "redis://cache.internal:6379/0",
+        "django.contrib.sessions.backends.cached_db",
+        "sessions",
+        "import_export.tmp_storages.CacheStorage",
+        "3",
+        "2",
+        "3",
+    ], result.stderr

@@ -6,6 +6,9 @@ from django.urls import include, path
 from stations import views as station_views
 from yangpu_portal import views
 
+# A database outage gets the 503 page (and opens the circuit breaker); anything else the 500 page.
+handler500 = "yangpu_portal.outage.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
