@@ -171,6 +171,24 @@ class TestOutagePage:
         assert "系统正在维护" not in response.text
         assert not outage.breaker.is_open
 
+    def test_trial_first_drops_dead_pooled_connections(self, web, clock, monkeypatch):
+        checks = []
+
+        class Pool:
+            closed = False
+
+            def check(self):
+                checks.append(1)
+
+        monkeypatch.setattr(outage, "database_pool", Pool)
+        with database_down():
+            web.get(reverse("home"))
+        web.get(reverse("home"))  # breaker open: no trial, no check
+        assert checks == []
+        clock.now += 1
+        assert web.get(reverse("home")).status_code == 200
+        assert checks == [1]
+
     def test_trial_during_the_outage_keeps_the_breaker_open(self, web, clock):
         with database_down() as attempts:
             web.get(reverse("home"))

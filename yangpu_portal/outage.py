@@ -9,7 +9,8 @@ Two pieces:
 - `DatabaseCircuitBreakerMiddleware` keeps a small per-process circuit breaker. After a failure
   it answers every request with the 503 page at once, for `OUTAGE_RETRY_SECONDS`, without
   touching the database; then it lets one request through as a trial (the others still get
-  503) and closes again as soon as a trial succeeds. Nobody waits for a pool timeout while the
+  503), after dropping the pool's dead connections, and closes again as soon as a trial
+  succeeds. Nobody waits for a pool timeout while the
   database is down, and nothing needs restarting when it is back.
 
 The state is per process on purpose: each worker finds out about its own connections, and a
@@ -23,7 +24,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -100,6 +101,25 @@ class CircuitBreaker:
 breaker = CircuitBreaker(retry_seconds=settings.OUTAGE_RETRY_SECONDS)
 
 
+def database_pool():
+    """The default database's psycopg pool, or None (SQLite, or PostgreSQL without a pool)."""
+    return getattr(connections["default"], "pool", None)
+
+
+def discard_broken_connections() -> None:
+    """Before a trial: test the idle pooled connections and drop the dead ones (a restart of
+    PostgreSQL breaks every one of them), so the trial and the requests after it get fresh
+    connections instead of finding the dead ones one by one. Costs one round trip per idle
+    connection."""
+    pool = database_pool()
+    if pool is None or pool.closed:
+        return
+    try:
+        pool.check()
+    except Exception:  # the trial request will find out for itself
+        log.exception("checking the pooled connections failed")
+
+
 def unavailable_response(request):
     """The 503 page. Rendered without a request context: the context processors would read
     the session and the user, i.e. the database that is down."""
@@ -129,6 +149,8 @@ class DatabaseCircuitBreakerMiddleware:
         allowed, trial = breaker.allow()
         if not allowed:
             return unavailable_response(request)
+        if trial:
+            discard_broken_connections()
         try:
             response = self.get_response(request)
         except BaseException:
