@@ -1,6 +1,7 @@
 """The settings module read the way a deployment reads it: in a fresh process."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -198,27 +199,60 @@ class TestUrlReaders:
             env_cache("X_CACHE", default="db://django_cache")
 
 
-def test_redis_url_shares_cache_sessions_and_import_files_and_pool_fails_fast():
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "pool = s.DATABASES['default']['OPTIONS']; "
-        "print(s.CACHES['default']['LOCATION'], s.CACHES['sessions']['LOCATION'], "
-        "s.SESSION_ENGINE, s.SESSION_CACHE_ALIAS, s.IMPORT_EXPORT_TMP_STORAGE_CLASS, "
-        "pool['pool']['timeout'], pool['pool']['reconnect_timeout'], pool['connect_timeout'])"
-    )
-    result = run_python(
-        code,
+def settings_with(monkeypatch, **env) -> dict:
+    """The settings module executed in this process with a clean Django environment plus
+    `env` (fast; the subprocess tests above cover what needs a fresh interpreter)."""
+    for name in list(os.environ):
+        if name.startswith(("DJANGO_", "DATABASE_", "CSRF_", "REDIS_", "CACHE_", "OUTAGE_")):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "yangpu_portal" / "settings.py"))
+
+
+def test_redis_url_shares_cache_sessions_and_import_files(monkeypatch):
+    s = settings_with(monkeypatch, DJANGO_DEBUG="on", REDIS_URL="redis://cache.internal:6379/0")
+    assert s["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/0"
+    assert s["CACHES"]["sessions"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert s["SESSION_CACHE_ALIAS"] == "sessions"
+    assert s["IMPORT_EXPORT_TMP_STORAGE_CLASS"] == "import_export.tmp_storages.CacheStorage"
+
+
+def test_cache_url_overrides_the_cache_but_not_the_sessions(monkeypatch):
+    s = settings_with(
+        monkeypatch,
         DJANGO_DEBUG="on",
-        DATABASE_URL="postgres://portal@db.internal:5432/yangpu",
         REDIS_URL="redis://cache.internal:6379/0",
+        CACHE_URL="redis://cache.internal:6379/5",
     )
-    assert result.stdout.split() == [
-        "redis://cache.internal:6379/0",
-        "redis://cache.internal:6379/0",
-        "django.contrib.sessions.backends.cached_db",
-        "sessions",
-        "import_export.tmp_storages.CacheStorage",
-        "3",
-        "2",
-        "3",
-    ], result.stderr
+    assert s["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/5"
+    assert s["CACHES"]["sessions"]["LOCATION"] == "redis://cache.internal:6379/0"
+
+
+def test_without_redis_the_cache_is_the_database_table_and_sessions_the_database(monkeypatch):
+    s = settings_with(monkeypatch, DJANGO_DEBUG="on")
+    assert s["CACHES"] == {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+    assert "SESSION_ENGINE" not in s
+    assert s["IMPORT_EXPORT_TMP_STORAGE_CLASS"] == "import_export.tmp_storages.MediaStorage"
+
+
+def test_malformed_redis_url_stops_start(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="REDIS_URL='localhost:6379': the scheme"):
+        settings_with(monkeypatch, DJANGO_DEBUG="on", REDIS_URL="localhost:6379")
+
+
+def test_pool_fails_fast_and_reconnects_without_a_long_backoff(monkeypatch):
+    s = settings_with(
+        monkeypatch, DJANGO_DEBUG="on", DATABASE_URL="postgres://portal@db.internal:5432/yangpu"
+    )
+    options = s["DATABASES"]["default"]["OPTIONS"]
+    assert options["pool"]["timeout"] == 3
+    assert options["pool"]["reconnect_timeout"] == 2
+    assert options["connect_timeout"] == 3
+    assert s["OUTAGE_RETRY_SECONDS"] == 1
