@@ -74,13 +74,15 @@ restore: install
 
 # Load and fault tests (bench/loadtest.py; loopback only, bounded): gunicorn with production
 # settings on PostgreSQL (LOAD_DATABASE_URL, default yangpu_load, created if missing).
-# FAULT=pg-restart | worker-kill | instance-stop (the last one through `make cluster`'s nginx).
-# Restarting PostgreSQL uses pg_ctlcluster and needs root (or the postgres user).
+# FAULT=pg-restart | worker-kill | instance-stop | instance-kill (the last two through `make
+# cluster`'s nginx: one instance stopped gracefully, or SIGKILLed).
+# CLUSTER=1 runs the plain test through nginx too. Restarting PostgreSQL uses pg_ctlcluster and
+# needs root (or the postgres user).
 CLIENTS ?= 32
 DURATION ?= 60
 FAULT ?= none
 loadtest: install
-	$(BIN)/python bench/loadtest.py --clients $(CLIENTS) --duration $(DURATION) --fault $(FAULT)
+	$(BIN)/python bench/loadtest.py --clients $(CLIENTS) --duration $(DURATION) --fault $(FAULT) $(if $(CLUSTER),--cluster)
 
 # nginx on 127.0.0.1:8134 in front of two portal instances (:8135, :8136) sharing PostgreSQL
 # and Redis; Ctrl-C stops all. CLUSTER_DATABASE_URL / CLUSTER_REDIS_URL override the defaults.

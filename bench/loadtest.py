@@ -5,6 +5,7 @@ against gunicorn with production settings on PostgreSQL, loopback only, bounded 
     make loadtest FAULT=pg-restart        # PostgreSQL restarted in the middle
     make loadtest FAULT=worker-kill       # one gunicorn worker SIGKILLed in the middle
     make loadtest FAULT=instance-stop     # through nginx (make cluster): one instance stopped
+    make loadtest FAULT=instance-kill     # the same, the instance SIGKILLed (master + workers)
     make loadtest CLIENTS=8 DURATION=15   # a short run
 
     .venv/bin/python bench/loadtest.py --help
@@ -14,7 +15,8 @@ What it does:
    district (seed_demo), then for this run fresh rider accounts (one per client), extra stations
    and future public activities, all tagged with the run's number.
 2. Starts gunicorn (production settings, 2 workers x 4 threads) on 127.0.0.1:8130, or, for
-   FAULT=instance-stop / --cluster, nginx on 8134 in front of two instances (bench/cluster.py).
+   FAULT=instance-stop / instance-kill / --cluster, nginx on 8134 in front of two instances
+   (bench/cluster.py).
 3. Each client signs in as its own rider from its own loopback address (127.0.0.10, .11, ...:
    allauth limits sign-ins per address) and loops until the end: 70 % page reads, 20 % station
    check-ins and activity sign-ups, 10 % hazard reports. A client keeps its connection alive,
@@ -540,11 +542,18 @@ def kill_worker(fault: Fault, master_pid: int) -> None:
     fault.notes.append("NOT replaced within 30 s")
 
 
-def stop_instance(fault: Fault, instance) -> None:
+def stop_instance(fault: Fault, instance, *, hard: bool) -> None:
+    """Gracefully (SIGTERM: it finishes what it has in hand, as for a deployment) or, `hard`,
+    SIGKILL to the master and its workers at once (a host that dies)."""
     fault.at = time.monotonic()
-    instance.stop(sig=signal.SIGTERM)
+    if hard:
+        os.killpg(instance.pid, signal.SIGKILL)
+        instance.process.wait(timeout=10)
+    else:
+        instance.stop(sig=signal.SIGTERM)
     fault.cleared = time.monotonic()
-    fault.notes.append(f"instance on port {instance.port} stopped (SIGTERM, graceful)")
+    how = "SIGKILL to master and workers" if hard else "SIGTERM, graceful"
+    fault.notes.append(f"instance on port {instance.port} stopped ({how})")
 
 
 # --- Report -------------------------------------------------------------------------------------
@@ -612,7 +621,7 @@ def check_bounds(args, results, verdict, fault, clients, in_flight_at_fault):
         not_503 = [r for r in failed if r.status != 503]
         if not_503:
             broken.append(f"{len(not_503)} failures were not a 503 page: {not_503[:3]}")
-    else:  # worker-kill, instance-stop: only the requests in flight at that moment may fail
+    else:  # worker-kill, instance-*: only the requests in flight at that moment may fail
         outside = [r for r in failed if not (r.start <= fault.at <= r.end)]
         if outside:
             broken.append(f"{len(outside)} failures of requests not in flight at the fault")
@@ -628,7 +637,9 @@ def main():
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument(
-        "--fault", choices=["none", "pg-restart", "worker-kill", "instance-stop"], default="none"
+        "--fault",
+        choices=["none", "pg-restart", "worker-kill", "instance-stop", "instance-kill"],
+        default="none",
     )
     parser.add_argument("--cluster", action="store_true", help="through nginx, two instances")
     parser.add_argument(
@@ -641,7 +652,7 @@ def main():
     args = parser.parse_args()
     if args.clients > 200:
         parser.error("at most 200 clients (127.0.0.10-209)")
-    use_cluster = args.cluster or args.fault == "instance-stop"
+    use_cluster = args.cluster or args.fault.startswith("instance-")
 
     env = cluster.app_environment(
         database_url=args.database_url,
@@ -683,7 +694,7 @@ def main():
             elif args.fault == "worker-kill":
                 kill_worker(fault, servers.instances[0].pid)
             else:
-                stop_instance(fault, servers.instances[0])
+                stop_instance(fault, servers.instances[0], hard=args.fault == "instance-kill")
         for c in clients:
             c.join(timeout=args.duration + 60)
         load_after = os.getloadavg()
@@ -699,6 +710,7 @@ def main():
         f"{'nginx + 2 instances' if use_cluster else '1 gunicorn'} (2 workers x 4 threads each), "
         f"load average {load_before[0]:.2f} -> {load_after[0]:.2f}"
     )
+    print(f"server logs: {servers.dir}")
     print()
     print("| requests | n | req/s | 2xx/3xx | 4xx | 5xx | no answer | p50 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|---|---|---|---|")
