@@ -741,6 +741,12 @@ def main():
                 f"failures from t={failed[0].start - t0:.2f} s to t={failed[-1].end - t0:.2f} s, "
                 f"slowest {max(r.seconds for r in failed):.2f} s: {kinds}"
             )
+            answered_503 = [r.seconds * 1000 for r in failed if r.status == 503]
+            if answered_503:
+                print(
+                    f"503 answers: {len(answered_503)}, median "
+                    f"{statistics.median(answered_503):.0f} ms, max {max(answered_503):.0f} ms"
+                )
             ok_after = [r for r in results if not r.failed and r.start > failed[-1].end]
             if fault.cleared and ok_after:
                 print(
