@@ -471,6 +471,7 @@ class Fault:
     kind: str
     at: float = 0.0  # when it was injected (monotonic)
     cleared: float = 0.0  # PostgreSQL accepting again / worker replaced / instance gone
+    down_at: float = 0.0  # PostgreSQL stopped accepting connections
     notes: list = field(default_factory=list)
 
 
@@ -487,25 +488,32 @@ def pg_cluster_for(url: str) -> tuple[str, str]:
     raise SystemExit(f"no local PostgreSQL cluster on port {port} (pg_lsclusters)")
 
 
-def wait_for_postgres(url: str, limit: float = 60.0) -> float:
+def watch_postgres(url: str, fault: "Fault", stop: threading.Event) -> None:
+    """Try a new connection every 50 ms: note when PostgreSQL stopped accepting and when it
+    accepted again (the outage as a client sees it)."""
     import psycopg
 
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
+    while not stop.is_set():
         try:
             with psycopg.connect(url, connect_timeout=1) as conn:
                 conn.execute("SELECT 1")
-            return time.monotonic()
+            if fault.down_at and not fault.cleared:
+                fault.cleared = time.monotonic()
+                return
         except psycopg.Error:
-            time.sleep(0.05)
-    raise RuntimeError("PostgreSQL did not come back")
+            if not fault.down_at:
+                fault.down_at = time.monotonic()
+        time.sleep(0.05)
 
 
 def restart_postgres(fault: Fault, url: str) -> None:
     """`pg_ctlcluster <version> <name> restart -m fast`: stops (ending every session), starts,
     returns when it accepts connections again. Never leaves it stopped."""
     version, name = pg_cluster_for(url)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_postgres, args=(url, fault, stop), daemon=True)
     fault.at = time.monotonic()
+    watcher.start()
     try:
         subprocess.run(
             ["pg_ctlcluster", version, name, "restart", "-m", "fast"], check=True, timeout=60
@@ -514,8 +522,14 @@ def restart_postgres(fault: Fault, url: str) -> None:
         status = subprocess.run(["pg_ctlcluster", version, name, "status"], check=False)
         if status.returncode != 0:
             subprocess.run(["pg_ctlcluster", version, name, "start"], check=False, timeout=60)
-    fault.cleared = wait_for_postgres(url)
+    watcher.join(timeout=30)
+    stop.set()
     fault.notes.append(f"pg_ctlcluster {version} {name} restart -m fast")
+    if fault.down_at:
+        fault.notes.append(
+            f"not accepting connections from t+{fault.down_at - fault.at:.2f} s "
+            f"to t+{fault.cleared - fault.at:.2f} s"
+        )
 
 
 def worker_pids(master_pid: int) -> list[int]:
