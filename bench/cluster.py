@@ -185,6 +185,21 @@ class Cluster:
             )
             wait_healthy(NGINX_PORT)
 
+    def upstream_errors(self, port: int) -> tuple[int, int]:
+        """Requests nginx had sent to the instance on `port` and lost (reset or closed before
+        an answer; a refused connection is not counted: nginx sends that request elsewhere),
+        and the same for the other instances."""
+        log = self.dir / "nginx-error.log"
+        lines = log.read_text().splitlines() if log.exists() else []
+        lost = [
+            line
+            for line in lines
+            if "[error]" in line
+            and ("while reading response header" in line or "while sending request" in line)
+        ]
+        mine = sum(1 for line in lost if f"//{HOST}:{port}/" in line)
+        return mine, len(lost) - mine
+
     def stop(self) -> None:
         if self.nginx is not None and self.nginx.poll() is None:
             self.nginx.send_signal(signal.SIGQUIT)  # graceful

@@ -480,6 +480,9 @@ class Fault:
     at: float = 0.0  # when it was injected (monotonic)
     cleared: float = 0.0  # PostgreSQL accepting again / worker replaced / instance gone
     down_at: float = 0.0  # PostgreSQL stopped accepting connections
+    stopped_port: int = 0  # instance-*: the instance stopped
+    upstream_errors: int = 0  # nginx's failed attempts at the stopped instance
+    other_upstream_errors: int = 0  # ... and at any other
     notes: list = field(default_factory=list)
 
 
@@ -574,6 +577,7 @@ def stop_instance(fault: Fault, instance, *, hard: bool) -> None:
     else:
         instance.stop(sig=signal.SIGTERM)
     fault.cleared = time.monotonic()
+    fault.stopped_port = instance.port
     how = "SIGKILL to master and workers" if hard else "SIGTERM, graceful"
     fault.notes.append(f"instance on port {instance.port} stopped ({how})")
 
@@ -643,14 +647,29 @@ def check_bounds(args, results, verdict, fault, clients, in_flight_at_fault):
         not_503 = [r for r in failed if r.status != 503]
         if not_503:
             broken.append(f"{len(not_503)} failures were not a 503 page: {not_503[:3]}")
-    else:  # worker-kill, instance-*: only the requests in flight at that moment may fail
+    elif args.fault == "worker-kill":  # only the requests in flight at that moment may fail
         outside = [r for r in failed if not (r.start <= fault.at <= r.end)]
         if outside:
             broken.append(f"{len(outside)} failures of requests not in flight at the fault")
         if len(failed) > in_flight_at_fault:
             broken.append(f"{len(failed)} failures > {in_flight_at_fault} requests in flight")
-        if args.fault == "worker-kill" and not fault.cleared:
+        if not fault.cleared:
             broken.append("the killed worker was not replaced")
+    else:
+        # instance-*: an instance is in flight from the signal until its master has exited
+        # (a graceful stop finishes what its workers hold, but connections still queued on
+        # its listening socket are reset when the last worker exits). Every failure must lie
+        # in that window and be one of nginx's failed attempts at the stopped instance.
+        outside = [r for r in failed if r.end < fault.at or r.start > fault.cleared]
+        if outside:
+            broken.append(f"{len(outside)} failures outside the instance's stopping window")
+        if len(failed) > fault.upstream_errors:
+            broken.append(
+                f"{len(failed)} failures > {fault.upstream_errors} requests nginx had sent to "
+                "the stopped instance and lost"
+            )
+        if fault.other_upstream_errors:
+            broken.append(f"{fault.other_upstream_errors} nginx errors on the other instance")
     return broken
 
 
@@ -726,6 +745,15 @@ def main():
     finally:
         servers.stop()
     verdict = verify(plan, results)
+    if fault.stopped_port:
+        fault.upstream_errors, fault.other_upstream_errors = servers.upstream_errors(
+            fault.stopped_port
+        )
+        fault.notes.append(
+            f"nginx error log: {fault.upstream_errors} requests sent to the stopped instance and "
+            f"lost (GETs among them retried on the other), {fault.other_upstream_errors} lost "
+            "by the other"
+        )
     # Every client has at most one request outstanding: those spanning the fault's moment.
     in_flight_at_fault = sum(1 for r in results if r.start <= fault.at <= r.end)
 
