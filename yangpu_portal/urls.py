@@ -7,6 +7,9 @@ from stations import views as station_views
 from yangpu_portal import views
 from yangpu_portal.dashboard import views as dashboard_views
 
+# A database outage gets the 503 page (and opens the circuit breaker); anything else the 500 page.
+handler500 = "yangpu_portal.outage.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
