@@ -240,14 +240,27 @@ def main():
     env = app_environment(
         database_url=args.database_url, redis_url=args.redis_url, behind_proxy=True
     )
+    # Background tasks (large roster imports) queue in PostgreSQL; one worker serves both
+    # instances, as `make worker` would on a real host.
+    env["DJANGO_TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
     ensure_database(args.database_url)
     prepare_database(env)
     cluster = Cluster(env, instances=2, nginx=True)
+    worker = None
     stop = []
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
     try:
         cluster.start()
+        worker = subprocess.Popen(
+            [str(BIN / "python"), "manage.py", "db_worker", "--no-reload"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=(cluster.dir / "worker.log").open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         print(f"portal at http://{HOST}:{NGINX_PORT}/ (nginx, logs and config in {cluster.dir})")
+        print(f"  tasks worker pid {worker.pid} (log: {cluster.dir / 'worker.log'})")
         for i in cluster.instances:
             print(f"  instance http://{HOST}:{i.port}/  gunicorn master pid {i.pid}")
         print("Ctrl-C stops everything." if not args.seconds else f"for {args.seconds:.0f} s")
@@ -257,6 +270,12 @@ def main():
     except KeyboardInterrupt:
         pass
     finally:
+        if worker is not None and worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
         cluster.stop()
         print("stopped")
 
