@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is a developer's machine: DEBUG on, SQLite unless DATABASE_URL says otherwise.
 DEV_ENV := DJANGO_DEBUG=on
 
-.PHONY: run test lint format serve install messages screenshots backup restore demo-code clean
+.PHONY: run test lint format serve install messages screenshots backup restore demo-code clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is required, but $(PYTHON) is " + sys.version.split()[0] + ". Install Python 3.12 or run: make PYTHON=python3.12 ...")'
@@ -56,6 +56,13 @@ serve: install
 	DJANGO_HTTPS=$${DJANGO_HTTPS:-off} $(BIN)/python manage.py migrate --noinput
 	DJANGO_HTTPS=$${DJANGO_HTTPS:-off} $(BIN)/python manage.py createcachetable
 	DJANGO_HTTPS=$${DJANGO_HTTPS:-off} $(BIN)/gunicorn --config gunicorn.conf.py yangpu_portal.wsgi
+
+# Pages under load against the framework floor, with the large data set (issue 10): needs
+# PostgreSQL (an empty database, or one an earlier run filled) and wrk. See bench/run.py for
+# BENCH_SCALE, BENCH_SECONDS, BENCH_PORT, BENCH_IMPORT_ROWS. Writes docs/benchmarks.md.
+bench: install
+	@test -n "$(DATABASE_URL)" || { echo "usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yangpu_bench make bench"; exit 2; }
+	$(BIN)/python bench/run.py
 
 # Re-extract translatable strings into locale/en and compile the catalogue (needs gettext).
 messages: install

@@ -10,6 +10,7 @@ re-import of the same rows (all unchanged). Peak memory is the process's max RSS
 """
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -151,6 +152,19 @@ def run(rows):
         print(f"{label:<34} {rate / raw_rate:6.0%} of raw bulk_create")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:.0f} MB")
+    # One machine-readable line for `make bench` (bench/run.py).
+    print(
+        "RESULT "
+        + json.dumps(
+            {
+                "rows": rows,
+                "vendor": connection.vendor,
+                "runs": [{"label": label, "seconds": s, "rate": r} for label, s, r in results],
+                "peak_mb": round(peak),
+            }
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

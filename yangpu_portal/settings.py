@@ -356,4 +356,9 @@ SMS_SENDER = env_str(
 # A worker backend (e.g. django-tasks-db) can replace it without touching services.tasks.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
+# --- Benchmarks (issue 10) -------------------------------------------------------------------------
+# `make bench` turns this on to expose /bench/floor, a view that touches nothing (the framework
+# floor every page is compared with). Off everywhere else: the path answers 404.
+BENCH = env_bool("DJANGO_BENCH", default=False)
+
 SITE_NAME = _("杨浦区新就业群体党建服务平台")
