@@ -23,6 +23,9 @@ BENCH_WARMUP (default 3), BENCH_PORT (default 8120), BENCH_IMPORT_ROWS (default
 BENCH_WRITE_DOCS (default on). Loopback only; it stops gunicorn on exit.
 """
 
+# ruff: noqa: S603 (the commands are fixed lists: manage.py, gunicorn, wrk, this directory's
+# scripts; nothing comes from a request)
+
 import json
 import os
 import platform
@@ -32,6 +35,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import UTC, datetime
@@ -179,7 +183,7 @@ def pages() -> list[dict]:
         ("triage", reverse("services:report-triage"), district, "list"),
         ("triage street", reverse("services:report-triage"), street_org, "list"),
     ]
-    out = [dict(label=r[0], path=r[1], persona=r[2], kind=r[3]) for r in rows]
+    out = [{"label": r[0], "path": r[1], "persona": r[2], "kind": r[3]} for r in rows]
     # Being built in other branches: measured once their stable paths resolve.
     for label, path, persona, kind in (
         ("dashboard", "/dashboard/", district, "board"),
@@ -187,9 +191,11 @@ def pages() -> list[dict]:
     ):
         try:
             resolve(path)
-            out.append(dict(label=label, path=path, persona=persona, kind=kind))
+            out.append({"label": label, "path": path, "persona": persona, "kind": kind})
         except Resolver404:
-            out.append(dict(label=label, path=path, persona=persona, kind=kind, missing=True))
+            out.append(
+                {"label": label, "path": path, "persona": persona, "kind": kind, "missing": True}
+            )
     return out
 
 
@@ -396,7 +402,7 @@ def main():
         if status != 200:
             sys.exit(f"{page['label']} {page['path']} answered {status}, not 200: not measured")
 
-    log = Path(f"/tmp/yangpu-bench-gunicorn-{port}.log")
+    log = Path(tempfile.gettempdir()) / f"yangpu-bench-gunicorn-{port}.log"
     server = start_gunicorn(port, log)
     results = []
     try:

@@ -207,7 +207,7 @@ class BenchSeeder:
             name=BENCH_ROOT_NAME, kind=OrganizationKind.DISTRICT, depth=1, path=path_of("", 1, 1)
         )
         committees = []
-        for i, street in enumerate(self.streets):
+        for street in self.streets:
             committees.append(
                 Organization(
                     name=f"{street.name}党工委",

@@ -97,6 +97,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with <select> options built in Python (same markup, no per-option
+# template include): see yangpu_portal/form_renderer.py.
+FORM_RENDERER = "yangpu_portal.form_renderer.FastSelectRenderer"
+
 # --- Database ---------------------------------------------------------------------------------
 # Unset DATABASE_URL: the embedded SQLite file, so `make run` needs nothing installed.
 # Set (postgres://...): PostgreSQL through psycopg 3 with Django's connection pool. The pool
@@ -113,6 +117,10 @@ if DATABASE_URL:
             "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
             "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
         }
+        # Model choice fields read their options with .iterator(): on PostgreSQL that is a
+        # WITH HOLD cursor (DECLARE, FETCH, CLOSE: three round trips, and the rows are
+        # materialized at commit) for a select of 300 organizations. Fetch in one go.
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
         # Short OLTP queries: the JIT costs more than it saves (STACK-NOTES.md).
         _db["OPTIONS"]["options"] = "-c jit=off"
 else:
@@ -356,7 +364,7 @@ SMS_SENDER = env_str(
 # A worker backend (e.g. django-tasks-db) can replace it without touching services.tasks.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
-# --- Benchmarks (issue 10) -------------------------------------------------------------------------
+# --- Benchmarks (issue 10) ---------------------------------------------------------------------
 # `make bench` turns this on to expose /bench/floor, a view that touches nothing (the framework
 # floor every page is compared with). Off everywhere else: the path answers 404.
 BENCH = env_bool("DJANGO_BENCH", default=False)
