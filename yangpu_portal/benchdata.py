@@ -320,8 +320,10 @@ class BenchSeeder:
         rng = self.rng
         kinds = list(StationKind.values)
         stations, per_street = [], {}
-        for _ in range(self.n("stations", 2)):
-            street_index = self._street_index()
+        busy = next(i for i, s in enumerate(demo.STREETS) if s.slug == BUSY_STREET)
+        for k in range(self.n("stations", 2)):
+            # The first one in the busy street: the bench's station staff run it.
+            street_index = busy if k == 0 else self._street_index()
             street = self.streets[street_index]
             number = per_street[street.pk] = per_street.get(street.pk, 0) + 1
             lat, lng = self._point(street_index)
