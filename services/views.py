@@ -531,16 +531,14 @@ def compliance_board(request):
     street = request.GET.get("street", "")
     if street.isdigit():
         branches = branches.filter(street_id=int(street))
-    board = compliance.compute(branches, start, end, today=today)
+    board_html = compliance.board_html(request, branches, start, end, today=today)
     previous = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     following = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
-    headers = board.rows[0].cells if board.rows else []
     return render(
         request,
         "services/compliance_board.html",
         {
-            "board": board,
-            "headers": headers,
+            "board_html": board_html,
             "year": year,
             "quarter": quarter,
             "previous": previous,
