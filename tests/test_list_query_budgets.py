@@ -94,7 +94,7 @@ def add_members(n, *, street, organization):
 
 
 def add_activities(n, *, host, station, start=None):
-    start = start or timezone.now().replace(hour=12, minute=0)
+    start = start or timezone.localtime().replace(hour=12, minute=0)
     Activity.objects.bulk_create(
         Activity(
             title=f"活动{i}",
@@ -167,15 +167,26 @@ def test_station_finder(client, street_a):
 
 
 @pytest.mark.django_db
-def test_calendar(client, district_admin, committee_a, station_a):
+@pytest.mark.parametrize("view", ["month", "list"])
+def test_calendar(view, client, district_admin, committee_a, station_a):
+    """All on one day: the grid shows three and the day's total, the list a page of 50."""
     client.force_login(district_admin)
     _small, large = same_at_10_and_1000(
         client,
         reverse("services:activity-list"),
         lambda n: add_activities(n, host=committee_a, station=station_a),
-        {"view": "list"},
+        {"view": view},
     )
-    assert "活动9" in large
+    assert large.count("data-activity=") == (3 if view == "month" else 50)
+    if view == "month":
+        assert "共 1000 项" in large
+        day = timezone.localtime(Activity.objects.first().start).date()
+        assert f'data-more="{day:%Y-%m-%d}"' in large
+        html = client.get(
+            reverse("services:activity-list"),
+            {"view": "list", "month": day.strftime("%Y-%m"), "day": day.day},
+        ).content.decode()
+        assert html.count("data-activity=") == 50 and "查看整月" in html
 
 
 @pytest.mark.django_db
