@@ -21,6 +21,7 @@ from stations.models import (
     VisitorCount,
     station_local_now,
 )
+from yangpu_portal import freshness
 
 
 @transaction.atomic
@@ -29,6 +30,7 @@ def station_create(*, by=None, **fields) -> Station:
     station = Station(**fields)
     station.full_clean()
     station.save()
+    freshness.bump(freshness.STATIONS)  # the finder's cached map markers
     return station
 
 
@@ -67,6 +69,7 @@ def station_hours_set(*, station: Station, shifts: Iterable[Shift], by=None) -> 
         # clean() and the field choices cover what the constraints check, without a query.
         row.full_clean(exclude=["station"], validate_constraints=False)
     OpeningHours.objects.filter(station=station).delete()
+    freshness.bump(freshness.STATIONS)  # the finder's cached map markers
     return OpeningHours.objects.bulk_create(rows)
 
 
@@ -85,6 +88,7 @@ def station_features_set(
             row.full_clean(exclude=["station"], validate_constraints=False)
         model.objects.filter(station=station).exclude(**{f"{field}__in": values}).delete()
         model.objects.bulk_create(rows, ignore_conflicts=True)
+    freshness.bump(freshness.STATIONS)  # the finder's cached map markers
 
 
 @transaction.atomic
@@ -96,6 +100,7 @@ def station_closure_add(*, station: Station, on: date, reason: str = "", by=None
     closure.reason = reason
     closure.full_clean(validate_unique=False)
     closure.save()
+    freshness.bump(freshness.STATIONS)  # the finder's cached map markers
     return closure
 
 
@@ -103,6 +108,7 @@ def station_closure_add(*, station: Station, on: date, reason: str = "", by=None
 def station_closure_remove(*, closure: StationClosure, by=None) -> None:
     """Open the station again on that date (its weekly hours apply)."""
     closure.delete()
+    freshness.bump(freshness.STATIONS)  # the finder's cached map markers
 
 
 @transaction.atomic

@@ -161,7 +161,9 @@ def test_station_finder(client, street_a):
         start = next(made) * 10
         add_details(Station.objects.bulk_create(make_rows(street_a, n, start=start * 100)))
 
-    small, large = same_at_10_and_1000(client, reverse("stations:station-list"), grow)
+    small, large = same_at_10_and_1000(
+        client, reverse("stations:station-list"), grow, cached=(freshness.STATIONS,)
+    )
     # A page of 30 cards either way.
     assert (small.count('class="station-card'), large.count('class="station-card')) == (10, 30)
 

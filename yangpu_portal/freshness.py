@@ -22,6 +22,7 @@ MAX_AGE_SECONDS = 10 * 60
 
 COMPLIANCE = "compliance"
 REPORTS = "reports"
+STATIONS = "stations"
 
 
 def _key(topic: str) -> str:
