@@ -20,7 +20,9 @@
 Environment: BENCH_SCALE (seed_bench --scale, default 1), BENCH_SECONDS (default 10),
 BENCH_WARMUP (default 3), BENCH_PORT (default 8120), BENCH_IMPORT_ROWS (default
 "10000,100000"; empty to skip), BENCH_PAGES (comma-separated labels to run only those),
-BENCH_WRITE_DOCS (default on). Loopback only; it stops gunicorn on exit.
+BENCH_WRITE_DOCS (default on), BENCH_QUIET_LOAD / BENCH_QUIET_WAIT (wait up to 180 s for a
+1-minute load average below 3 before measuring; the table records the load either way).
+Loopback only; it stops gunicorn on exit.
 """
 
 # ruff: noqa: S603 (the commands are fixed lists: manage.py, gunicorn, wrk, this directory's
@@ -72,6 +74,33 @@ def manage(*args):
 
 def loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def wait_for_quiet(limit: float, seconds: int) -> None:
+    """Wait up to `seconds` for the 1-minute load average to drop below `limit` (the machine
+    may be shared); then go on either way: the table records the load."""
+    deadline = time.monotonic() + seconds
+    while os.getloadavg()[0] >= limit and time.monotonic() < deadline:
+        print(f"waiting for a quieter machine: load average {loadavg()}", flush=True)
+        time.sleep(15)
+
+
+def data_counts() -> str:
+    from branches.models import Member, Organization
+    from services.models import Activity, Attendance
+    from services.reports import Report
+    from stations.models import CheckIn, Outlet, Station
+
+    counts = [
+        ("organizations", Organization.objects.count()),
+        ("members", Member.objects.count()),
+        ("stations", Station.objects.count()),
+        ("outlets", Outlet.objects.count()),
+        ("activities", Activity.objects.count()),
+        ("attendance + check-ins", Attendance.objects.count() + CheckIn.objects.count()),
+        ("reports", Report.objects.count()),
+    ]
+    return ", ".join(f"{n:,} {label}" for label, n in counts)
 
 
 # --- wrk ----------------------------------------------------------------------------------------
@@ -308,7 +337,8 @@ def render(results, imports, meta) -> str:
         "",
         f"Machine: {meta['machine']}. gunicorn: {meta['gunicorn']}. wrk: 2 threads, 16 "
         f"connections, {meta['seconds']} s per page after a {meta['warmup']} s warm-up. "
-        f"Data: `seed_bench --scale {meta['scale']}`. Load average (1, 5, 15 min) before: "
+        f"Data (`seed_bench --scale {meta['scale']}`): {meta['data']}. "
+        f"Load average (1, 5, 15 min) before: "
         f"{meta['load_before']}; after: {meta['load_after']}.",
         "",
         f"Floor: {meta['floor_start']:,.0f} req/s at the start, {meta['floor_end']:,.0f} at the "
@@ -324,6 +354,12 @@ def render(results, imports, meta) -> str:
             continue
         target = TARGETS.get(r["kind"])
         ratio = r["rps"] / meta["floor"]
+        if r["kind"] == "floor":
+            lines.append(
+                f"| floor (`{r['path']}`) | anonymous | {r['rps']:,.0f} | {r['p50']:.1f} | "
+                f"{r['p99']:.1f} | (start of run) | | {r['queries']} |"
+            )
+            continue
         verdict = ""
         if target is not None:
             ok = ratio >= target and (r["kind"] != "board" or r["p99"] < 300)
@@ -387,6 +423,8 @@ def main():
     manage("collectstatic", "--noinput", "--verbosity", "0")
     manage("seed_bench", "--force", "--scale", scale)
     django_setup()
+    data = data_counts()
+    wait_for_quiet(float(env.get("BENCH_QUIET_LOAD", "3")), int(env.get("BENCH_QUIET_WAIT", "180")))
 
     load_before = loadavg()
     todo = [p for p in pages() if not only or p["label"] in only or p["label"] == "floor"]
@@ -438,6 +476,7 @@ def main():
         "seconds": seconds,
         "warmup": warmup,
         "scale": scale,
+        "data": data,
         "load_before": load_before,
         "load_after": loadavg(),
         "floor_start": floor_start,
