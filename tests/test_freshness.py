@@ -40,3 +40,15 @@ def test_board_shows_new_minutes_at_once(client, district_admin, rider_branch, s
     after = client.get(url).content.decode()
     assert after != before
     assert f'href="{reverse("services:minutes", args=[meeting.pk])}"' in after
+
+
+def test_a_cache_outside_the_database_is_bumped_again_on_commit(
+    settings, django_capture_on_commit_callbacks
+):
+    # Django's setting_changed handler rebuilds the cache handlers for the new CACHES.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    before = freshness.generations("t")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        freshness.bump("t")
+    assert len(callbacks) == 1
+    assert freshness.generations("t") != before

@@ -13,7 +13,8 @@ repeats an old one. Cost on a hit: two cache reads (the generations, then the en
 import time
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 
 # A safety net for writes that bypass the actions (the admin's change forms): cached figures
@@ -43,17 +44,18 @@ def generations(*topics: str) -> tuple[int, ...]:
 
 
 def bump(*topics: str) -> None:
-    """Everything cached for `topics` is stale: now, and again once the current transaction
-    commits. The first covers the database cache (its table is in the same transaction, so a
-    rollback undoes the bump with the change); the second covers a cache outside the
-    database (Redis), where a reader between the first bump and the commit could have cached
-    figures computed from the rows as they were before."""
+    """Everything cached for `topics` is stale: now, and (with a cache outside the database)
+    again once the current transaction commits. The database cache's table is written in the
+    same transaction, so the bump commits or rolls back with the change. With Redis, a reader
+    between the first bump and the commit could cache figures computed from the rows as they
+    were before: the second bump retires them."""
 
     def new_generation():
         cache.set_many({_key(t): time.time_ns() for t in topics}, None)
 
     new_generation()
-    transaction.on_commit(new_generation)
+    if not isinstance(caches[DEFAULT_CACHE_ALIAS], DatabaseCache):
+        transaction.on_commit(new_generation)
 
 
 def cached(topics: tuple[str, ...], key: str, build: Callable[[], object]):
