@@ -194,15 +194,17 @@ def report_confirm(request, pk):
 @require_GET
 def report_list(request):
     """Public: category, state and a location rounded to ~100 m; never the reporter. Counts
-    per street and the median days to resolve. Queries: the page and its count; the
-    statistics and the map come from the cache until a report moves (`freshness.REPORTS`,
-    bumped by the report actions), else the per-street counts, the resolution durations and
-    the map's rows."""
+    per street and the median days to resolve. Queries: the page; the total, the statistics
+    and the map come from the cache until a report moves (`freshness.REPORTS`, bumped by the
+    report actions), else the total, the per-street counts, the resolution durations and the
+    map's rows."""
     reports = Report.objects.public().select_related("category", "street")
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    figures = freshness.cached(
-        (freshness.REPORTS,), f"report-list:{get_language()}", _public_figures
-    )
+    figures = {
+        **freshness.cached((freshness.REPORTS,), f"report-list:{get_language()}", _public_figures)
+    }
+    paginator = Paginator(reports, PAGE_SIZE)
+    paginator.count = figures.pop("count")  # counted with the figures: no COUNT per page
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "services/report_list.html", {"page": page, **figures})
 
 
@@ -220,7 +222,12 @@ def _public_figures() -> dict:
         ).values_list("submitted_at", "resolved_at")
     ]
     median_days = round(median(durations), 1) if durations else None
-    return {"per_street": per_street, "median_days": median_days, "map_data": _public_map_data()}
+    return {
+        "count": Report.objects.public().count(),
+        "per_street": per_street,
+        "median_days": median_days,
+        "map_data": _public_map_data(),
+    }
 
 
 def _public_map_data() -> dict:
