@@ -92,9 +92,17 @@ def activity_list(request):
     first = form.first_of_month()
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     view = form.view_mode()
-    # By primary key: `listed_for` may be DISTINCT, which a window function must not see.
+    day = _day_in_month(request.GET.get("day"), first) if view == "list" else None
+    if view == "month":
+        start, end = weeks[0][0], weeks[-1][-1] + timedelta(1)
+    else:
+        start, end = (day, day + timedelta(1)) if day else (first, _month_after(first))
+    # By primary key: `listed_for` may be DISTINCT, which a window function must not see. The
+    # date range goes inside, so the DISTINCT never spans the whole table.
     listed = Activity.objects.filter(
-        pk__in=form.filter(Activity.objects.listed_for(request.user)).values("pk")
+        pk__in=form.filter(Activity.objects.listed_for(request.user))
+        .filter(start__gte=_aware(start), start__lt=_aware(end))
+        .values("pk")
     )
     context = {
         "form": form,
@@ -106,10 +114,7 @@ def activity_list(request):
         "can_create": may_manage_anything(request.user),
     }
     if view == "month":
-        in_grid = listed.filter(
-            start__gte=_aware(weeks[0][0]), start__lt=_aware(weeks[-1][-1] + timedelta(1))
-        )
-        by_day, counts = _first_of_each_day(in_grid)
+        by_day, counts = _first_of_each_day(listed)
         context["grid"] = [
             [
                 (day, day.month == first.month, by_day.get(day, []), counts.get(day, 0))
@@ -118,13 +123,7 @@ def activity_list(request):
             for week in weeks
         ]
     else:
-        day = _day_in_month(request.GET.get("day"), first)
-        start, end = (day, day + timedelta(1)) if day else (first, _month_after(first))
-        in_list = (
-            listed.filter(start__gte=_aware(start), start__lt=_aware(end))
-            .select_related("station", "host_organization")
-            .order_by("start", "pk")
-        )
+        in_list = listed.select_related("station", "host_organization").order_by("start", "pk")
         context["day"] = day
         context["page"] = Paginator(in_list, CALENDAR_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "services/activity_list.html", context)
