@@ -12,7 +12,7 @@ from branches.models import Member, Organization, Street
 from services.models import Activity, Attendance
 from services.reports import Report
 from stations.models import CheckIn, Station
-from tests.conftest import make_member
+from tests.conftest import PERSONAS, make_member
 from yangpu_portal import benchdata
 
 FLOOR = "/bench/floor"
@@ -39,10 +39,15 @@ def test_floor_answers_without_a_query_when_the_bench_setting_is_on(
 
 
 @pytest.mark.django_db
-@override_settings(BENCH=True)
-def test_floor_for_every_persona(as_persona, client, district_admin):
-    as_persona("district_admin")
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_floor_for_every_persona(persona, as_persona, client, settings):
+    """Public like /healthz while the setting is on (no sign-in: the floor measures the
+    framework); a 404 for everyone, signed in or not, while it is off."""
+    as_persona(persona)
+    assert client.get(FLOOR).status_code == 404
+    settings.BENCH = True
     assert client.get(FLOOR).content == b"ok\n"
+    assert client.put(FLOOR).status_code == 405
 
 
 @pytest.mark.django_db
