@@ -36,6 +36,7 @@ from branches.models import (
 from branches.resources import MemberResource, RosterCSV, RosterXLSX, template_dataset
 from branches.roles import logs_visits, manages_people
 from branches.tree import nest
+from yangpu_portal.pagination import BoundedPaginator
 
 ROSTER_PAGE_SIZE = 50
 EXPORT_FORMATS = {"xlsx": RosterXLSX, "csv": RosterCSV}
@@ -106,7 +107,7 @@ def member_list(request):
     form = RosterFilterForm(request.GET, user=request.user)
     members = form.filter(Member.objects.visible_to(request.user))
     members = members.select_related("street", "organization", "employer")
-    page = Paginator(members.order_by("name", "pk"), ROSTER_PAGE_SIZE).get_page(
+    page = BoundedPaginator(members.order_by("name", "pk"), ROSTER_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "branches/member_list.html", {"form": form, "page": page})

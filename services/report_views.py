@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +27,7 @@ from services.reports import OPEN_STATES, Report, ReportAction, ReportCategory, 
 from stations.maps import for_display, tile_source
 from yangpu_portal import freshness
 from yangpu_portal.navigation import roles_of
+from yangpu_portal.pagination import BoundedPaginator
 
 PAGE_SIZE = 50
 # The public map shows the most recent reports, at most this many (one query, bounded).
@@ -202,7 +202,7 @@ def report_list(request):
     figures = {
         **freshness.cached((freshness.REPORTS,), f"report-list:{get_language()}", _public_figures)
     }
-    paginator = Paginator(reports, PAGE_SIZE)
+    paginator = BoundedPaginator(reports, PAGE_SIZE)
     paginator.count = figures.pop("count")  # counted with the figures: no COUNT per page
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "services/report_list.html", {"page": page, **figures})
@@ -288,7 +288,7 @@ def triage(request):
     today = timezone.localdate()
     if data.get("overdue"):
         reports = reports.filter(due_date__lt=today, state__in=OPEN_STATES)
-    page = Paginator(reports.order_by("submitted_at", "pk"), PAGE_SIZE).get_page(
+    page = BoundedPaginator(reports.order_by("submitted_at", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
