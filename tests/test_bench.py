@@ -76,7 +76,9 @@ def test_seed_bench_fills_an_empty_database_with_spread_data():
     assert Station.objects.count() == 4
     assert Activity.objects.count() == 500
     assert Report.objects.count() == 200
-    assert Attendance.objects.count() + CheckIn.objects.count() > 3000
+    # 3,000 attendance rows and 2,000 check-ins at this scale (500,000 at scale 1).
+    assert Attendance.objects.count() >= 3000
+    assert CheckIn.objects.count() == 2000
     root = Organization.objects.get(depth=1)
     assert root.name == benchdata.BENCH_ROOT_NAME
     # The tree is well formed for treebeard: every child is under its parent's path.

@@ -511,19 +511,21 @@ class BenchSeeder:
         rng = self.rng
         past = [a for a in self.activities if a.start < self.now]
         target = self.n("attendance", 10)
-        per_activity = max(1, target // max(1, len(past)))
         rows, total = [], 0
         rider_attended = 0
-        for activity in past:
+        for i, activity in enumerate(past):
             if total >= target:
                 break
+            # What is still missing, spread over the activities left (small branches cannot
+            # take their share, so the others make it up): the total reaches the target.
+            per_activity = (target - total) / (len(past) - i)
             if activity.station_id is None:
                 pool = self.members_by_org.get(activity.host_organization_id, [])
             else:
                 pool = self.members_by_street.get(activity.street_id, [])
             if not pool:
                 continue
-            k = min(len(pool), max(1, int(rng.gauss(per_activity, per_activity / 3))))
+            k = min(len(pool), max(1, round(rng.gauss(per_activity, per_activity / 3))))
             chosen = rng.sample(pool, k)
             # The bench rider attends a few dozen activities in their street (the passport).
             if (
