@@ -9,7 +9,7 @@ DEV_ENV := DJANGO_DEBUG=on
 
 # Background tasks (large roster imports) need a worker when DJANGO_TASKS_BACKEND is
 # django_tasks_db.DatabaseBackend: run it beside `make serve`, with the same environment.
-.PHONY: run test lint format serve worker install messages screenshots backup restore demo-code clean loadtest cluster
+.PHONY: run test lint format serve worker install messages screenshots backup restore demo-code clean loadtest cluster bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is required, but $(PYTHON) is " + sys.version.split()[0] + ". Install Python 3.12 or run: make PYTHON=python3.12 ...")'
@@ -61,6 +61,13 @@ serve: install
 
 worker: install
 	DJANGO_TASKS_BACKEND=$${DJANGO_TASKS_BACKEND:-django_tasks_db.DatabaseBackend} $(BIN)/python manage.py db_worker --no-reload
+
+# Pages under load against the framework floor, with the large data set (issue 10): needs
+# PostgreSQL (an empty database, or one an earlier run filled) and wrk. See bench/run.py for
+# BENCH_SCALE, BENCH_SECONDS, BENCH_PORT, BENCH_IMPORT_ROWS. Writes docs/benchmarks.md.
+bench: install
+	@test -n "$(DATABASE_URL)" || { echo "usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yangpu_bench make bench"; exit 2; }
+	$(BIN)/python bench/run.py
 
 # Re-extract translatable strings into locale/en and compile the catalogue (needs gettext).
 messages: install

@@ -112,6 +112,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with <select> options built in Python (same markup, no per-option
+# template include): see yangpu_portal/form_renderer.py.
+FORM_RENDERER = "yangpu_portal.form_renderer.FastSelectRenderer"
+
 # --- Database ---------------------------------------------------------------------------------
 # Unset DATABASE_URL: the embedded SQLite file, so `make run` needs nothing installed.
 # Set (postgres://...): PostgreSQL through psycopg 3 with Django's connection pool. The pool
@@ -139,6 +143,10 @@ if DATABASE_URL:
         }
         # libpq's own bound on opening a connection (a host that drops packets).
         _db["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+        # Model choice fields read their options with .iterator(): on PostgreSQL that is a
+        # WITH HOLD cursor (DECLARE, FETCH, CLOSE: three round trips, and the rows are
+        # materialized at commit) for a select of 300 organizations. Fetch in one go.
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
         # Short OLTP queries: the JIT costs more than it saves (STACK-NOTES.md).
         _db["OPTIONS"]["options"] = "-c jit=off"
 else:
@@ -439,5 +447,10 @@ TASKS = {
 # A roster file larger than this (bytes) is checked and imported by a background task, with a
 # progress page in the admin, instead of within the request (issue 3/10).
 ROSTER_IMPORT_BACKGROUND_BYTES = env_int("ROSTER_IMPORT_BACKGROUND_BYTES", 1024 * 1024)
+
+# --- Benchmarks (issue 10) ---------------------------------------------------------------------
+# `make bench` turns this on to expose /bench/floor, a view that touches nothing (the framework
+# floor every page is compared with). Off everywhere else: the path answers 404.
+BENCH = env_bool("DJANGO_BENCH", default=False)
 
 SITE_NAME = _("杨浦区新就业群体党建服务平台")
