@@ -158,7 +158,7 @@ def test_pdf_is_kept_and_a_fake_one_refused(member, program):
 
 def test_oversized_attachment_is_refused(member, program, settings, monkeypatch):
     monkeypatch.setattr("services.aid_files.AID_ATTACHMENT_MAX_BYTES", len(PDF) - 1)
-    with pytest.raises(ValidationError, match="big.pdf”超过"):
+    with pytest.raises(ValidationError, match=r"big\.pdf”超过"):
         apply(member, program, files=[SimpleUploadedFile("big.pdf", PDF)])
     assert not AidApplication.objects.exists()
 
