@@ -18,7 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
 from tests.security.forms import forms_of, variants
-from tests.security.pages import crawl
+from tests.security.pages import PROGRAM_PAGES, crawl
 from tests.security.world import build_world
 
 LONG = '"><script>x</script><img src=x onerror=y>'
@@ -28,25 +28,6 @@ MARKERS = ("<script>x</script>", "<img src=x onerror=y>", "<q x>")
 # Not free text: identifiers the code parses (tree paths, slugs, logins, hashes).
 NOT_FREE_TEXT = {"path", "slug", "username", "password", "session_key", "codename", "model"}
 POISONED_APPS = ("yangpu_portal", "branches", "stations", "services")
-# The first pages of issues 6, 8 and 9a (member programs, dashboard, "my data", erasure).
-PROGRAM_PAGES = [
-    "/passport/",
-    "/passport/volunteer/review/",
-    "/passport/benefits/",
-    "/passport/benefits/redeem/",
-    "/courses/",
-    "/routes/",
-    "/aid/",
-    "/aid/new/",
-    "/aid/review/",
-    "/honours/nominations/",
-    "/honours/nominations/new/",
-    "/career/",
-    "/career/new/",
-    "/me/data/",
-    "/privacy/requests/",
-    "/dashboard/",
-]
 
 
 def payload_for(field, pk) -> str | None:
