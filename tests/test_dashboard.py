@@ -321,7 +321,7 @@ def _grow(street, station, n, day0):
     from branches.models import Member
 
     members = Member.objects.bulk_create(
-        Member(name=f"人{i}", gender="male", phone=f"166{street.pk:02d}{i:06d}",
+        Member(name=f"人{i}", gender="male", phone=f"166{street.pk % 100:02d}{i:06d}",
                occupation=OccupationGroup.RIDER, street=street,
                political_status=PoliticalStatus.MASSES)
         for i in range(n)

@@ -7,23 +7,32 @@ from django.urls import reverse
 
 NAV_KEYS = re.compile(r'data-nav="([a-z]+)"')
 
-ORGANIZER = ["tree", "roster", "outlets", "compliance"]
-PROGRAMS = ["courses", "routes"]  # issue 6
-# Issue 6, part 2: benefits and the honour roll are public; care programs by role.
-CARE = ["benefits", "aidreview", "nominations", "career", "honours"]
-MANAGER = [*ORGANIZER, *PROGRAMS, "volunteer", "reports", "triage", *CARE, "erasure"]
+# The bar in display order: everyday pages, the programs menu, the organizers' work menu, desks.
+BAR = ["home", "stations", "activities"]
+PUBLIC_PROGRAMS = ["courses", "routes", "benefits", "honours"]  # issue 6
+WORK = [
+    "tree",
+    "roster",
+    "outlets",
+    "compliance",
+    "triage",
+    "volunteer",
+    "aidreview",
+    "nominations",
+    "erasure",
+]
+MANAGER_PROGRAMS = ["courses", "routes", "benefits", "career", "honours"]
+MANAGER = [*BAR, "reports", *MANAGER_PROGRAMS, *WORK]
 EXPECTED = {
-    "anonymous": ["home", "stations", "activities", *PROGRAMS, "reports", "benefits", "honours"],
-    "member": ["home", "stations", "activities", "passport", *PROGRAMS, "reports", "benefits",
-               "aid", "career", "honours", "mydata"],
-    "station_staff": ["home", "stations", "activities", "console", *PROGRAMS, "reports",
-                      "benefits", "honours"],
-    "street_organizer": ["home", "stations", "activities", *MANAGER, "dashboard"],
-    "enterprise_organizer": ["home", "stations", "activities", *MANAGER],
-    "outsider": ["home", "stations", "activities", *MANAGER, "dashboard"],
-    "district_admin": ["home", "stations", "activities", *MANAGER, "dashboard", "admin"],
-    "auditor": ["home", "stations", "activities", *PROGRAMS, "reports", "benefits", "honours",
-                "audit"],
+    "anonymous": [*BAR, "reports", *PUBLIC_PROGRAMS],
+    "member": [*BAR, "reports", "passport", "courses", "routes", "benefits", "aid", "career",
+               "honours", "mydata"],
+    "station_staff": [*BAR, "console", "reports", *PUBLIC_PROGRAMS],
+    "street_organizer": [*MANAGER, "dashboard"],
+    "enterprise_organizer": MANAGER,
+    "outsider": [*MANAGER, "dashboard"],
+    "district_admin": [*MANAGER, "dashboard", "admin"],
+    "auditor": [*BAR, "reports", *PUBLIC_PROGRAMS, "audit"],
 }  # fmt: skip
 
 

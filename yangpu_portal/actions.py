@@ -54,6 +54,7 @@ def consent_withdraw(*, user, by=None) -> bool:
     return True
 
 
+@transaction.atomic
 def dashboard_refresh(*, by=None, today=None) -> DashboardRefresh:
     """Rebuild every dashboard figure from the raw rows, in one transaction: readers see the
     old figures until it commits, then the new ones with their time. Concurrent refreshes

@@ -104,9 +104,18 @@ class NavItem:
     label: str
     url: str
     key: str
+    # The drop-down menu the item sits in ("" for the bar itself): see `items_for`.
+    section: str = ""
+
+
+PROGRAMS = _("服务项目")
+WORK = _("组织工作")
 
 
 def items_for(user) -> list[NavItem]:
+    """The bar, in display order: the everyday pages, then two menus (the member programs and
+    the organizers' work), then the role's own desk. Items of one menu are contiguous; the
+    header template groups them (`{% regroup %}`)."""
     roles = roles_of(user)
     items = [
         NavItem(_("首页"), reverse("home"), "home"),
@@ -115,40 +124,42 @@ def items_for(user) -> list[NavItem]:
     ]
     if roles.station_staff:
         items.append(NavItem(_("站点工作台"), reverse("stations:console"), "console"))
-    if roles.manages_people:
-        items.append(NavItem(_("组织架构"), reverse("branches:organization-tree"), "tree"))
-        items.append(NavItem(_("人员名册"), reverse("branches:member-list"), "roster"))
-        items.append(NavItem(_("快递外卖网点"), reverse("stations:outlet-list"), "outlets"))
-        items.append(NavItem(_("三会一课"), reverse("services:compliance-board"), "compliance"))
-    # Issue 6: the passport for members; courses and routes for everyone; volunteer review for
-    # organizers and district staff.
-    if roles.member:
-        items.append(NavItem(_("先锋护照"), reverse("services:passport"), "passport"))
-    items.append(NavItem(_("微讲堂"), reverse("services:course-list"), "courses"))
-    items.append(NavItem(_("党课路线"), reverse("services:route-list"), "routes"))
-    if roles.manages_people:
-        items.append(NavItem(_("志愿审核"), reverse("services:volunteer-review"), "volunteer"))
-    # Issue 7: sentinel reports for everyone; the triage console for organizers and district.
+    # Issue 7: sentinel reports for everyone.
     items.append(NavItem(_("民情前哨"), reverse("services:report-list"), "reports"))
-    if roles.district_admin or roles.organizer:
-        items.append(NavItem(_("事件分派"), reverse("services:report-triage"), "triage"))
-    # Issue 6: benefits and care programs.
-    items.append(NavItem(_("专属优惠"), reverse("services:benefit-list"), "benefits"))
+
+    # Issue 6: the passport and the programs; issue 9: a member's own data.
+    def program(label, name, key):
+        items.append(NavItem(label, reverse(name), key, PROGRAMS))
+
+    if roles.member:
+        program(_("先锋护照"), "services:passport", "passport")
+    program(_("微讲堂"), "services:course-list", "courses")
+    program(_("党课路线"), "services:route-list", "routes")
+    program(_("专属优惠"), "services:benefit-list", "benefits")
     if roles.benefit_provider_staff:
-        items.append(NavItem(_("优惠核销"), reverse("services:benefit-redeem"), "redeem"))
+        program(_("优惠核销"), "services:benefit-redeem", "redeem")
     if roles.member:
-        items.append(NavItem(_("帮扶申请"), reverse("services:aid-mine"), "aid"))
-    if roles.manages_people:
-        items.append(NavItem(_("帮扶审核"), reverse("services:aid-queue"), "aidreview"))
-        items.append(NavItem(_("表彰提名"), reverse("services:nomination-list"), "nominations"))
+        program(_("帮扶申请"), "services:aid-mine", "aid")
     if roles.member or roles.manages_people:
-        items.append(NavItem(_("成长计划"), reverse("services:career-list"), "career"))
-    items.append(NavItem(_("荣誉榜"), reverse("services:honour-roll"), "honours"))
-    # Issue 9: PIPL. A member's own data; the erasure requests of the organizer's scope.
+        program(_("成长计划"), "services:career-list", "career")
+    program(_("荣誉榜"), "services:honour-roll", "honours")
     if roles.member:
-        items.append(NavItem(_("我的数据"), reverse("services:my-data"), "mydata"))
+        program(_("我的数据"), "services:my-data", "mydata")
+
+    # The organizers' and district staff's work, each page within their scope.
     if roles.manages_people:
-        items.append(NavItem(_("删除申请"), reverse("services:erasure-queue"), "erasure"))
+        for label, name, key in [
+            (_("组织架构"), "branches:organization-tree", "tree"),
+            (_("人员名册"), "branches:member-list", "roster"),
+            (_("快递外卖网点"), "stations:outlet-list", "outlets"),
+            (_("三会一课"), "services:compliance-board", "compliance"),
+            (_("事件分派"), "services:report-triage", "triage"),
+            (_("志愿审核"), "services:volunteer-review", "volunteer"),
+            (_("帮扶审核"), "services:aid-queue", "aidreview"),
+            (_("表彰提名"), "services:nomination-list", "nominations"),
+            (_("删除申请"), "services:erasure-queue", "erasure"),
+        ]:
+            items.append(NavItem(label, reverse(name), key, WORK))
     # Issue 8: district admins see the district, street organizers their street.
     if roles.district_admin or roles.street_organizer:
         items.append(NavItem(_("数据看板"), reverse("dashboard"), "dashboard"))

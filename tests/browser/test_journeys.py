@@ -45,6 +45,13 @@ def test_street_organizer_signs_in_by_keyboard_and_finds_their_roster(
     assert page.locator(".user-menu summary").inner_text() == "wujiaochang"
     check_accessibility(page)
 
+    # The organizers' pages sit in the "组织工作" menu; Escape closes it again.
+    work = page.locator(".nav-menu summary", has_text="组织工作")
+    work.click()
+    assert page.get_by_role("link", name="人员名册").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.get_by_role("link", name="人员名册").is_visible()
+    work.click()
     page.get_by_role("link", name="人员名册").click()
     page.wait_for_url("**/branches/members/")
     rows = page.locator("table tbody tr")
