@@ -7,7 +7,9 @@ PORT ?= 8000
 # `make run` is a developer's machine: DEBUG on, SQLite unless DATABASE_URL says otherwise.
 DEV_ENV := DJANGO_DEBUG=on
 
-.PHONY: run test lint format serve install messages screenshots backup restore demo-code clean
+# Background tasks (large roster imports) need a worker when DJANGO_TASKS_BACKEND is
+# django_tasks_db.DatabaseBackend: run it beside `make serve`, with the same environment.
+.PHONY: run test lint format serve worker install messages screenshots backup restore demo-code clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is required, but $(PYTHON) is " + sys.version.split()[0] + ". Install Python 3.12 or run: make PYTHON=python3.12 ...")'
@@ -56,6 +58,9 @@ serve: install
 	DJANGO_HTTPS=$${DJANGO_HTTPS:-off} $(BIN)/python manage.py migrate --noinput
 	DJANGO_HTTPS=$${DJANGO_HTTPS:-off} $(BIN)/python manage.py createcachetable
 	DJANGO_HTTPS=$${DJANGO_HTTPS:-off} $(BIN)/gunicorn --config gunicorn.conf.py yangpu_portal.wsgi
+
+worker: install
+	DJANGO_TASKS_BACKEND=$${DJANGO_TASKS_BACKEND:-django_tasks_db.DatabaseBackend} $(BIN)/python manage.py db_worker --no-reload
 
 # Re-extract translatable strings into locale/en and compile the catalogue (needs gettext).
 messages: install

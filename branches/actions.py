@@ -1,17 +1,21 @@
 """Every state change of the branches app. Views, admin, imports and commands call these."""
 
 import datetime
+import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branches.models import (
+    IMPORT_JOB_ERRORS_KEPT,
     LIFECYCLE,
     WITHOUT_ORGANIZATION,
     ContactVisit,
     Enterprise,
+    ImportJobState,
     ImportOutcome,
     Member,
     MemberStatusChange,
@@ -21,11 +25,17 @@ from branches.models import (
     Pairing,
     PoliticalStatus,
     RosterImport,
+    RosterImportJob,
+    Street,
     Transfer,
     TransferStatus,
+    VisitTarget,
 )
+from branches.models.imports import IMPORT_JOB_FILE_FORMATS
 from branches.phones import normalize_phone
 from yangpu_portal.dashboard.refresh import refresh_soon
+
+logger = logging.getLogger(__name__)
 
 # Editable through `member_update`; status and organization change through the lifecycle and
 # transfer actions only, so that every such change leaves a record.
@@ -356,22 +366,30 @@ def visit_create(
     notes: str,
     enterprise: Enterprise | None = None,
     member: Member | None = None,
+    place_street: Street | None = None,
     follow_up: str = "",
     follow_up_due: datetime.date | None = None,
 ) -> ContactVisit:
-    """Log a contact visit by `by` to exactly one target (an enterprise or a member). The
-    visit's street is the member's, else the worker's first street assignment. Raises
+    """Log a contact visit by `by` to exactly one target: an enterprise, a member, or a place
+    (a station or an outlet, in `place_street`; only `stations.actions.place_visit_create`
+    passes it, and records which place in the same transaction). The visit's street is the
+    member's or the place's, else the worker's first street assignment. Raises
     ValidationError on bad input (no or two targets, a future date, a due date without a
     follow-up)."""
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("日期不能晚于今天。")}, code="future")
-    if (enterprise is None) == (member is None):
+    if [enterprise, member, place_street].count(None) != 2:
         raise ValidationError(_("请选择一个走访对象：企业或人员。"), code="one_target")
     if follow_up_due is not None and not follow_up.strip():
         raise ValidationError(
             {"follow_up": _("填写了办理期限，请同时写明后续事项。")}, code="due_without_follow_up"
         )
-    street = member.street if member is not None else None
+    if enterprise is not None:
+        kind, street = VisitTarget.ENTERPRISE, None
+    elif member is not None:
+        kind, street = VisitTarget.MEMBER, member.street
+    else:
+        kind, street = VisitTarget.PLACE, place_street
     if street is None:
         assignment = (
             OrganizerAssignment.objects.filter(user=by, street__isnull=False)
@@ -382,6 +400,7 @@ def visit_create(
     visit = ContactVisit(
         worker=by,
         visited_on=visited_on,
+        target_kind=kind,
         enterprise=enterprise,
         member=member,
         street=street,
@@ -392,3 +411,145 @@ def visit_create(
     visit.full_clean()
     visit.save()
     return visit
+
+
+# --- Large roster files, in the background --------------------------------------------------
+
+
+@transaction.atomic
+def roster_import_job_start(*, by, upload, file_format: str, language: str = "") -> RosterImportJob:
+    """Keep `upload` (a Django UploadedFile) in Django's storage and queue its dry run. The
+    task row is written in this transaction (django-tasks-db), so a worker never sees a job
+    that was not saved; with the immediate backend the dry run runs here, inline."""
+    if file_format not in IMPORT_JOB_FILE_FORMATS:
+        raise ValidationError(_("只能导入 XLSX 或 CSV 文件。"), code="format")
+    job = RosterImportJob(
+        user=by,
+        file_name=(upload.name or "")[:255],
+        file_format=file_format,
+        file_size=upload.size,
+        language=language[:10],
+    )
+    job.upload.save(upload.name or job.file_format, upload, save=False)
+    job.save()
+    _enqueue_roster_import(job)
+    return job
+
+
+@transaction.atomic
+def roster_import_job_confirm(*, job: RosterImportJob, by) -> RosterImportJob:
+    """Queue the real import of a job whose dry run passed. Only the person who uploaded the
+    file confirms it. Raises PermissionDenied, or ValidationError if the job is not waiting
+    for a confirmation (already confirmed, failed, or still running)."""
+    job = RosterImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.user_id != by.pk:
+        raise PermissionDenied
+    if job.state != ImportJobState.CHECKED or not job.dry_run:
+        raise ValidationError(_("这个导入不在等待确认的状态。"), code="state")
+    job.dry_run = False
+    job.state = ImportJobState.QUEUED
+    job.processed_rows = 0
+    job.save(update_fields=["dry_run", "state", "processed_rows", "updated_at"])
+    _enqueue_roster_import(job)
+    return job
+
+
+def _enqueue_roster_import(job):
+    from branches.tasks import run_roster_import
+
+    result = run_roster_import.enqueue(job_id=str(job.pk))
+    RosterImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+
+def roster_import_job_run(*, job_id) -> str:
+    """The worker's part: read the job's file from storage, run the same resource as the
+    admin's in-request path (dry run, or the real import after a confirmation), and keep the
+    outcome on the job and in a `RosterImport` record. Deliberately not one transaction: the
+    progress (rows read) is committed as the file is read, so the admin's progress page sees
+    it; the import itself writes all rows in one transaction at the end, or none
+    (`MemberResource.import_data`). Returns the job's final state."""
+    from branches.resources import ROSTER_FORMATS, MemberResource
+
+    # Claim the job: a duplicate delivery, or a second worker, finds it no longer queued.
+    claimed = RosterImportJob.objects.filter(pk=job_id, state=ImportJobState.QUEUED).update(
+        state=ImportJobState.RUNNING, processed_rows=0, updated_at=timezone.now()
+    )
+    job = RosterImportJob.objects.select_related("user").get(pk=job_id)
+    if not claimed:
+        return job.state
+    language = job.language or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            return _run_roster_job(job, ROSTER_FORMATS, MemberResource)
+    except Exception:
+        logger.exception("Roster import job %s failed", job.pk)
+        with translation.override(language):
+            message = _("处理时出现意外错误，没有写入任何数据。请重新上传，或联系管理员。")
+        _finish_roster_job(job, state=ImportJobState.FAILED, message=str(message))
+        raise
+
+
+def _run_roster_job(job, formats, resource_class) -> str:
+    failed_state = ImportJobState.CHECK_FAILED if job.dry_run else ImportJobState.ROLLED_BACK
+    file_format = next(f for f in formats if f().get_title() == job.file_format)()
+    try:
+        with job.upload.open("rb") as stored:
+            dataset = file_format.create_dataset(stored.read())
+    except ValueError as error:
+        return _finish_roster_job(job, state=failed_state, message=str(error))
+    if not job.dry_run and dataset.sha256 != job.sha256:
+        return _finish_roster_job(
+            job, state=failed_state, message=str(_("文件在预检之后被改动过，请重新上传。"))
+        )
+    total = len(dataset)
+    RosterImportJob.objects.filter(pk=job.pk).update(total_rows=total)
+
+    def progress(rows, writing=False):
+        RosterImportJob.objects.filter(pk=job.pk).update(
+            processed_rows=min(rows, total),
+            state=ImportJobState.WRITING if writing else ImportJobState.RUNNING,
+            updated_at=timezone.now(),
+        )
+
+    result = resource_class().import_data(
+        dataset,
+        dry_run=job.dry_run,
+        raise_errors=False,
+        user=job.user,
+        file_name=job.file_name,
+        progress=progress,
+        keep_rows=False,
+    )
+    if job.dry_run:
+        state = ImportJobState.CHECK_FAILED if result.failed else ImportJobState.CHECKED
+    else:
+        state = ImportJobState.ROLLED_BACK if result.failed else ImportJobState.IMPORTED
+    messages = []
+    for error in result.base_errors:
+        cause = error.error
+        messages.extend(cause.messages if isinstance(cause, ValidationError) else [str(cause)])
+    totals = result.totals
+    return _finish_roster_job(
+        job,
+        state=state,
+        message="\n".join(messages),
+        sha256=dataset.sha256,
+        total_rows=total,
+        processed_rows=total,
+        new_rows=totals["new"],
+        updated_rows=totals["update"],
+        unchanged_rows=totals["skip"],
+        error_rows=totals["invalid"] + totals["error"],
+        errors=result.row_report[:IMPORT_JOB_ERRORS_KEPT],
+    )
+
+
+def _finish_roster_job(job, *, state, **fields) -> str:
+    """Store the outcome; a job that will not be confirmed gives its file back to storage."""
+    RosterImportJob.objects.filter(pk=job.pk).update(
+        state=state, updated_at=timezone.now(), **fields
+    )
+    if state != ImportJobState.CHECKED and job.upload:
+        job.upload.delete(save=False)
+        RosterImportJob.objects.filter(pk=job.pk).update(upload="")
+    return state

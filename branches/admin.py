@@ -1,13 +1,18 @@
+from django.conf import settings
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils.translation import gettext
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from audit.admin_io import AuditedImportExportMixin
+from branches import actions
 from branches.models import (
     ContactVisit,
     Enterprise,
@@ -18,6 +23,7 @@ from branches.models import (
     OrganizerAssignment,
     Pairing,
     RosterImport,
+    RosterImportJob,
     Street,
     Transfer,
 )
@@ -113,6 +119,77 @@ class MemberAdmin(
 
     def get_import_context_data(self, **kwargs):
         return {"template_url": reverse("branches:member-template")}
+
+    # --- Large files: checked and imported by a background task ---------------------------------
+
+    def get_urls(self):
+        job = self.admin_site.admin_view
+        return [
+            path(
+                "import/jobs/<uuid:job_id>/",
+                job(self.import_job_view),
+                name="branches_member_import_job",
+            ),
+            path(
+                "import/jobs/<uuid:job_id>/confirm/",
+                job(self.import_job_confirm),
+                name="branches_member_import_job_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        """A file over settings.ROSTER_IMPORT_BACKGROUND_BYTES goes to a background task and
+        the admin follows it on a progress page; smaller files take the library's in-request
+        path (dry run, then confirm)."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                upload = form.cleaned_data["import_file"]
+                if upload.size > settings.ROSTER_IMPORT_BACKGROUND_BYTES:
+                    file_format = self.get_import_formats()[int(form.cleaned_data["format"])]
+                    job = actions.roster_import_job_start(
+                        by=request.user,
+                        upload=upload,
+                        file_format=file_format().get_title(),
+                        language=get_language() or "",
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:branches_member_import_job", args=[job.pk])
+                    )
+        return super().import_action(request, **kwargs)
+
+    def _own_job(self, request, job_id):
+        """The job, if it is the user's own (404 otherwise); 403 without the import right."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(RosterImportJob.objects.filter(user=request.user), pk=job_id)
+
+    def import_job_view(self, request, job_id):
+        """The job's progress (a bar, refreshed by the page itself while a worker is on it),
+        then its dry run's result with the confirm button, or its outcome."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        job = self._own_job(request, job_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("导入进度"),
+            "opts": self.model._meta,
+            "job": job,
+            "refresh_seconds": 2 if job.active else None,
+        }
+        return TemplateResponse(request, "admin/branches/member/import_job.html", context)
+
+    def import_job_confirm(self, request, job_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        job = self._own_job(request, job_id)
+        try:
+            actions.roster_import_job_confirm(job=job, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return HttpResponseRedirect(reverse("admin:branches_member_import_job", args=[job.pk]))
 
     def add_data_read_fail_error_to_form(self, form, e):
         # Our formats raise ValueError with a plain-language reason; say it, not the class.
@@ -240,9 +317,43 @@ class InstructorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 @admin.register(ContactVisit)
 class ContactVisitAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["visited_on", "worker", "enterprise", "member", "street", "follow_up_due"]
+    list_display = [
+        "visited_on",
+        "worker",
+        "target_kind",
+        "enterprise",
+        "member",
+        "street",
+        "follow_up_due",
+    ]
     list_filter = ["street", "follow_up_done"]
     search_fields = ["notes", "enterprise__name", "member__name", "worker__username"]
     list_select_related = ["worker", "enterprise", "member", "street"]
     autocomplete_fields = ["worker", "enterprise", "member", "street"]
     date_hierarchy = "visited_on"
+
+
+@admin.register(RosterImportJob)
+class RosterImportJobAdmin(admin.ModelAdmin):
+    """Background imports, read-only: each row links to its progress page."""
+
+    list_display = ["created_at", "user", "file_name", "state", "total_rows", "progress_page"]
+    list_filter = ["state"]
+    search_fields = ["file_name", "user__username"]
+    list_select_related = ["user"]
+
+    @admin.display(description=_("进度"))
+    def progress_page(self, job):
+        from django.utils.html import format_html
+
+        url = reverse("admin:branches_member_import_job", args=[job.pk])
+        return format_html('<a href="{}">{}%</a>', url, job.percent)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

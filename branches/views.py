@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,6 +37,7 @@ from branches.models import (
     OrganizerAssignment,
     PoliticalStatus,
     Transfer,
+    VisitTarget,
 )
 from branches.phones import record_reveal
 from branches.resources import MemberResource, RosterCSV, RosterXLSX, template_dataset
@@ -414,10 +417,18 @@ def _visitor_or_403(user):
         raise PermissionDenied
 
 
+def _place_visits():
+    """The stations app's place-visit reader (settings.BRANCHES_PLACE_VISITS), or None when
+    place visits are off. Named in settings because branches may not import stations."""
+    name = getattr(settings, "BRANCHES_PLACE_VISITS", "")
+    return import_string(name) if name else None
+
+
 @login_required
 @require_GET
 def visit_list(request):
-    """The visits the user logged (district staff: everyone's), newest first, 50 a page."""
+    """The visits the user logged (district staff: everyone's), newest first, 50 a page. Place
+    visits (stations, outlets) get their place from the stations app in one more query."""
     _visitor_or_403(request.user)
     visits = (
         ContactVisit.objects.visible_to(request.user)
@@ -425,11 +436,19 @@ def visit_list(request):
         .order_by("-visited_on", "-pk")
     )
     page = Paginator(visits, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "branches/visit_list.html",
-        {"page": page, "today": timezone.localdate()},
-    )
+    page.object_list = list(page.object_list)
+    places = _place_visits()
+    place_ids = [v.pk for v in page.object_list if v.target_kind == VisitTarget.PLACE]
+    if places is not None and place_ids:
+        targets = places.describe(place_ids)
+        for visit in page.object_list:
+            visit.place_target = targets.get(visit.pk)
+    context = {
+        "page": page,
+        "today": timezone.localdate(),
+        "place_visit_url": places.create_url() if places is not None else "",
+    }
+    return render(request, "branches/visit_list.html", context)
 
 
 @login_required
@@ -461,7 +480,8 @@ def visit_create(request):
 @require_GET
 def visit_coverage(request):
     """Enterprises not visited by anyone in the last 90 days (never visited first), with their
-    instructors. Two queries, whatever the number of enterprises and visits."""
+    instructors; then the stations and outlets (those the user may see) not visited either,
+    from the stations app. A fixed number of queries, whatever the number of rows."""
     if not (logs_visits(request.user) or manages_people(request.user)):
         raise PermissionDenied
     since = timezone.localdate() - datetime.timedelta(days=COVERAGE_DAYS)
@@ -473,5 +493,11 @@ def visit_coverage(request):
         )
         .order_by(F("last_visit").asc(nulls_first=True), "name")
     )
-    context = {"enterprises": enterprises, "since": since, "days": COVERAGE_DAYS}
+    places = _place_visits()
+    context = {
+        "enterprises": enterprises,
+        "since": since,
+        "days": COVERAGE_DAYS,
+        "place_sections": places.coverage(since=since, user=request.user) if places else [],
+    }
     return render(request, "branches/visit_coverage.html", context)

@@ -18,6 +18,7 @@ from stations.models import (
     CheckIn,
     OpeningHours,
     Outlet,
+    PlaceVisit,
     Station,
     StationAmenity,
     StationClosure,
@@ -218,3 +219,36 @@ def personal_data_prune(*, checkins_before: date, visitors_before: date, by=None
             },
         )
     return counts
+
+
+def place_visit_create(
+    *,
+    by,
+    visited_on: date,
+    notes: str,
+    station: Station | None = None,
+    outlet: Outlet | None = None,
+    follow_up: str = "",
+    follow_up_due: date | None = None,
+) -> PlaceVisit:
+    """Log a contact visit by `by` to exactly one station or outlet: a `branches.ContactVisit`
+    of the "place" kind (in the place's street) and the `PlaceVisit` saying which place, in one
+    transaction. Raises ValidationError on bad input (no or two places, and what
+    `branches.actions.visit_create` refuses)."""
+    from branches.actions import visit_create
+
+    if (station is None) == (outlet is None):
+        raise ValidationError(_("请选择一个走访的阵地或网点。"), code="one_place")
+    place = station or outlet
+    visit = visit_create(
+        by=by,
+        visited_on=visited_on,
+        notes=notes,
+        place_street=place.street,
+        follow_up=follow_up,
+        follow_up_due=follow_up_due,
+    )
+    place_visit = PlaceVisit(visit=visit, station=station, outlet=outlet)
+    place_visit.full_clean()
+    place_visit.save()
+    return place_visit

@@ -15,6 +15,7 @@ from stations.models import (
     CheckIn,
     OpeningHours,
     Outlet,
+    PlaceVisit,
     Program,
     Station,
     StationClosure,
@@ -242,3 +243,24 @@ class OutletAdmin(
     list_select_related = ["enterprise", "street", "surveyed_by"]
     autocomplete_fields = ["enterprise", "street", "surveyed_by"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(PlaceVisit)
+class PlaceVisitAdmin(admin.ModelAdmin):
+    """Which station or outlet each place visit went to. Read-only: place visits are logged
+    through `stations.actions.place_visit_create` (the visit and this row together)."""
+
+    list_display = ["visit", "station", "outlet"]
+    list_select_related = ["visit", "station", "outlet"]
+    search_fields = ["station__name", "outlet__name", "visit__notes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting the visit (branches admin) removes this row with it; alone it would leave
+        # a place visit without its place.
+        return False

@@ -9,6 +9,7 @@ from stations.models import (
     Amenity,
     Outlet,
     Program,
+    Station,
     StationAmenity,
     StationKind,
     StationProgram,
@@ -233,3 +234,50 @@ class OutletSurveyForm(forms.ModelForm):
                 self.fields["enterprise"].queryset = enterprises
         # A survey, new or repeated, is dated today unless the surveyor says otherwise.
         self.initial["surveyed_at"] = today
+
+
+class PlaceVisitForm(forms.Form):
+    """A contact visit to a station or to an outlet the worker may see."""
+
+    target = forms.ChoiceField(
+        label=_("走访对象"),
+        choices=[("station", _("服务阵地")), ("outlet", _("快递外卖网点"))],
+        widget=forms.RadioSelect,
+        initial="station",
+    )
+    station = forms.ModelChoiceField(
+        label=_("服务阵地"),
+        queryset=Station.objects.filter(is_active=True).select_related("street"),
+        required=False,
+    )
+    outlet = forms.ModelChoiceField(
+        label=_("快递外卖网点"), queryset=Outlet.objects.none(), required=False
+    )
+    visited_on = forms.DateField(
+        label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    notes = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up = forms.CharField(
+        label=_("后续事项"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    follow_up_due = forms.DateField(
+        label=_("办理期限"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = Outlet.objects.visible_to(user).select_related("street")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("target") == "station":
+            data["outlet"] = None
+            if data.get("station") is None:
+                self.add_error("station", _("请选择走访的阵地。"))
+        elif data.get("target") == "outlet":
+            data["station"] = None
+            if data.get("outlet") is None:
+                self.add_error("outlet", _("请选择走访的网点。"))
+        return data

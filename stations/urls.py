@@ -11,6 +11,7 @@ urlpatterns = [
     path("outlets/", views.outlet_list, name="outlet-list"),
     path("outlets/new/", views.outlet_survey_view, name="outlet-create"),
     path("outlets/<int:pk>/", views.outlet_survey_view, name="outlet-edit"),
+    path("visits/new/", views.place_visit_create_view, name="place-visit-create"),
     path("console/<int:pk>/", views.console_station, name="console-station"),
     path("console/<int:pk>/poster/", views.poster, name="station-poster"),
     path("console/<int:pk>/hours/", views.hours_edit, name="hours-edit"),

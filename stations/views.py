@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branches.models import Member
-from branches.roles import manages_people
+from branches.roles import logs_visits, manages_people
 from stations.actions import (
     checkin_record,
     outlet_survey,
+    place_visit_create,
     station_closure_add,
     station_closure_remove,
     station_features_set,
@@ -26,6 +27,7 @@ from stations.actions import (
 from stations.forms import (
     ClosureForm,
     OutletSurveyForm,
+    PlaceVisitForm,
     StationFeaturesForm,
     StationFilterForm,
     VisitorCountForm,
@@ -353,6 +355,39 @@ def outlet_survey_view(request, pk=None):
             messages.success(request, _("网点调查已保存。"))
             return redirect("stations:outlet-list")
     return render(request, "stations/outlet_form.html", {"form": form, "outlet": outlet})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_visit_create_view(request):
+    """Log a contact visit to a station or an outlet (full-time workers and district staff,
+    else 403). `?station=<id>` or `?outlet=<id>` preselects the place. The visit then shows in
+    the worker's list at `branches:visit-list`."""
+    if not logs_visits(request.user):
+        raise PermissionDenied
+    initial = {"visited_on": station_local_now().date()}
+    for key in ("station", "outlet"):
+        if request.GET.get(key, "").isdigit():
+            initial.update(target=key, **{key: int(request.GET[key])})
+    form = PlaceVisitForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            place_visit_create(
+                by=request.user,
+                visited_on=data["visited_on"],
+                notes=data["notes"],
+                station=data["station"],
+                outlet=data["outlet"],
+                follow_up=data["follow_up"],
+                follow_up_due=data["follow_up_due"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已记录走访。"))
+            return redirect("branches:visit-list")
+    return render(request, "stations/place_visit_form.html", {"form": form})
 
 
 # --- QR check-in ----------------------------------------------------------------------------------

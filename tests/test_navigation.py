@@ -23,6 +23,12 @@ WORK = [
 ]
 MANAGER_PROGRAMS = ["courses", "routes", "benefits", "career", "honours"]
 MANAGER = [*BAR, "reports", *MANAGER_PROGRAMS, *WORK]
+# Issue 3: contact visits for district admins and full-time workers, after the outlets.
+DISTRICT = [
+    *MANAGER[: MANAGER.index("outlets") + 1],
+    "visits",
+    *MANAGER[MANAGER.index("outlets") + 1 :],
+]
 EXPECTED = {
     "anonymous": [*BAR, "reports", *PUBLIC_PROGRAMS],
     "member": [*BAR, "reports", "passport", "courses", "routes", "benefits", "aid", "career",
@@ -31,7 +37,7 @@ EXPECTED = {
     "street_organizer": [*MANAGER, "dashboard"],
     "enterprise_organizer": MANAGER,
     "outsider": [*MANAGER, "dashboard"],
-    "district_admin": [*MANAGER, "dashboard", "admin"],
+    "district_admin": [*DISTRICT, "dashboard", "admin"],
     "auditor": [*BAR, "reports", *PUBLIC_PROGRAMS, "audit"],
 }  # fmt: skip
 
@@ -128,3 +134,17 @@ def test_roles_from_the_compiled_query_match_the_orm(persona, request, django_as
     assert roles == Roles(**orm)
     assert roles.unread_notifications == 1
     assert getattr(roles, persona if persona != "street_organizer" else "organizer")
+
+
+def test_full_time_worker_gets_the_visits_link_and_it_opens(client, street_a):
+    """Issue 3: full-time workers (专职党群工作者) reach their visit list from the bar."""
+    from branches.models import OrganizerAssignment
+    from tests.conftest import make_user
+
+    worker = make_user("worker")
+    OrganizerAssignment.objects.create(user=worker, role="worker", street=street_a)
+    client.force_login(worker)
+    html = client.get(reverse("home")).content.decode()
+    assert "visits" in NAV_KEYS.findall(html)
+    response = client.get(reverse("branches:visit-list"))
+    assert "还没有走访记录" in response.content.decode()

@@ -284,7 +284,11 @@ class TestDemoDistrict:
         assert Member.objects.filter(user__username="rider").count() == 1
         assert authenticate(username="district", password=PASSWORD) is not None
         assert Authenticator.objects.filter(type="totp").count() == 2
-        assert ContactVisit.objects.count() == 2
+        assert ContactVisit.objects.count() == 3  # still two enterprise visits and one station
+        assert (
+            ContactVisit.objects.filter(target_kind="place", place__station__isnull=False).count()
+            == 1
+        )
         assert Instructor.objects.count() == 2
 
 

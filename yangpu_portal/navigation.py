@@ -35,6 +35,8 @@ class Roles:
     has_totp: bool = False
     organizer: bool = False
     street_organizer: bool = False
+    # A full-time party-mass worker (专职党群工作者): logs contact visits.
+    worker: bool = False
     station_staff: bool = False
     member: bool = False
     # Issue 6: staff of a benefit provider redeem its codes.
@@ -70,6 +72,9 @@ def _roles_query(pk):
                 OrganizerAssignment.objects.filter(
                     user=OuterRef("pk"), role=OrganizerRole.STREET, street__isnull=False
                 )
+            ),
+            worker=Exists(
+                OrganizerAssignment.objects.filter(user=OuterRef("pk"), role=OrganizerRole.WORKER)
             ),
             station_staff=Exists(StationStaff.objects.filter(user=OuterRef("pk"))),
             member=Exists(Member.objects.filter(user=OuterRef("pk"))),
@@ -186,6 +191,8 @@ def items_for(user) -> list[NavItem]:
             (_("组织架构"), "branches:organization-tree", "tree"),
             (_("人员名册"), "branches:member-list", "roster"),
             (_("快递外卖网点"), "stations:outlet-list", "outlets"),
+            # Issue 3: contact visits are logged by full-time workers; district admins see all.
+            (_("联系走访"), "branches:visit-list", "visits"),
             (_("三会一课"), "services:compliance-board", "compliance"),
             (_("事件分派"), "services:report-triage", "triage"),
             (_("志愿审核"), "services:volunteer-review", "volunteer"),
@@ -193,6 +200,8 @@ def items_for(user) -> list[NavItem]:
             (_("表彰提名"), "services:nomination-list", "nominations"),
             (_("删除申请"), "services:erasure-queue", "erasure"),
         ]:
+            if key == "visits" and not (roles.district_admin or roles.worker):
+                continue
             items.append(NavItem(label, reverse(name), key, WORK))
     # Issue 8: district admins see the district, street organizers their street.
     if roles.district_admin or roles.street_organizer:

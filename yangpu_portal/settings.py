@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.weixin",
     "import_export",
+    # The ORM task queue (its table is created whatever DJANGO_TASKS_BACKEND says).
+    "django_tasks_db",
     "treebeard",
     "audit",
     "yangpu_portal",
@@ -351,6 +353,10 @@ STATIONS_CHECKIN_HOOK = "services.passport.on_station_checkin"
 DASHBOARD_REFRESH_ON_WRITE = env_bool("DASHBOARD_REFRESH_ON_WRITE", True)
 DASHBOARD_REFRESH_DEBOUNCE = env_int("DASHBOARD_REFRESH_DEBOUNCE", 300)
 
+# branches may not import stations: its visit pages read visits to stations and outlets through
+# this object (describe, coverage, create_url); empty turns place visits off there.
+BRANCHES_PLACE_VISITS = "stations.visits.place_visits"
+
 # --- Audit trail ---------------------------------------------------------------------------------
 # Records younger than this are never pruned (MLPS level 3 asks for at least 180 days).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
@@ -388,8 +394,18 @@ SERVICES_SMS_SENDER = env_str("SERVICES_SMS_SENDER", "services.senders.ConsoleSm
 SMS_SENDER = env_str(
     "SMS_SENDER", env_str("SERVICES_SMS_SENDER", "") or "yangpu_portal.sms.ConsoleSender"
 )
-# Django's Tasks API: the immediate backend runs notification delivery inline after commit.
-# A worker backend (e.g. django-tasks-db) can replace it without touching services.tasks.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Django's Tasks API. The default, immediate backend runs tasks inline (notification delivery
+# after commit; a large roster import within the request). Production sets
+# DJANGO_TASKS_BACKEND=django_tasks_db.DatabaseBackend: PostgreSQL is then the queue, and
+# `make worker` (manage.py db_worker) runs the tasks on any host that reaches the database.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("DJANGO_TASKS_BACKEND")
+        or "django.tasks.backends.immediate.ImmediateBackend",
+    }
+}
+# A roster file larger than this (bytes) is checked and imported by a background task, with a
+# progress page in the admin, instead of within the request (issue 3/10).
+ROSTER_IMPORT_BACKGROUND_BYTES = env_int("ROSTER_IMPORT_BACKGROUND_BYTES", 1024 * 1024)
 
 SITE_NAME = _("杨浦区新就业群体党建服务平台")

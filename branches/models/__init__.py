@@ -22,7 +22,13 @@ from branches.models.core import (
     Street,
     StreetQuerySet,
 )
-from branches.models.imports import ImportOutcome, RosterImport
+from branches.models.imports import (
+    IMPORT_JOB_ERRORS_KEPT,
+    ImportJobState,
+    ImportOutcome,
+    RosterImport,
+    RosterImportJob,
+)
 from branches.models.lifecycle import (
     ATTACHMENT_EXTENSIONS,
     MemberStatusChange,
@@ -31,11 +37,12 @@ from branches.models.lifecycle import (
     TransferStatus,
 )
 from branches.models.pairings import Pairing, PairingQuerySet
-from branches.models.visits import ContactVisit, ContactVisitQuerySet, Instructor
+from branches.models.visits import ContactVisit, ContactVisitQuerySet, Instructor, VisitTarget
 
 __all__ = [
     "ALLOWED_CHILD_KINDS",
     "ATTACHMENT_EXTENSIONS",
+    "IMPORT_JOB_ERRORS_KEPT",
     "LIFECYCLE",
     "WITHOUT_ORGANIZATION",
     "ContactVisit",
@@ -44,6 +51,7 @@ __all__ = [
     "EnterpriseQuerySet",
     "EnterpriseSector",
     "Gender",
+    "ImportJobState",
     "ImportOutcome",
     "Instructor",
     "Member",
@@ -61,9 +69,11 @@ __all__ = [
     "PairingQuerySet",
     "PoliticalStatus",
     "RosterImport",
+    "RosterImportJob",
     "Street",
     "StreetQuerySet",
     "Transfer",
     "TransferQuerySet",
     "TransferStatus",
+    "VisitTarget",
 ]

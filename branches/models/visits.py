@@ -1,10 +1,12 @@
 """Party-building instructors (党建指导员) assigned to enterprises, and the contact visits
 (联系走访) that full-time party-mass workers (专职党群工作者) log.
 
-A visit's target is one of several nullable foreign keys, with a check constraint for exactly
-one. Enterprises and members are targets now. Stations are not: `stations` depends on
-`branches`, so a foreign key from here to a station would reverse the dependency; station
-visits belong in the stations app (see docs/decisions.md). Outlets (网点) do not exist yet."""
+A visit's target kind says where its target is: an enterprise or a member (a foreign key here),
+or a place, i.e. a station or an outlet. `stations` depends on `branches`, so a foreign key from
+here to a station would reverse the dependency: a place visit is this row plus a
+`stations.PlaceVisit` row (one-to-one, made by `stations.actions.place_visit_create`), and the
+pages here read place targets through the provider named by `BRANCHES_PLACE_VISITS`
+(see docs/decisions.md)."""
 
 from django.conf import settings
 from django.db import models
@@ -42,6 +44,13 @@ class Instructor(models.Model):
         return self.name
 
 
+class VisitTarget(models.TextChoices):
+    ENTERPRISE = "enterprise", _("平台企业")
+    MEMBER = "member", _("人员")
+    # A station or an outlet: the stations app holds which (stations.PlaceVisit).
+    PLACE = "place", _("阵地或网点")
+
+
 class ContactVisitQuerySet(models.QuerySet):
     def visible_to(self, user):
         """District staff see every visit; anyone else the visits they logged."""
@@ -63,6 +72,12 @@ class ContactVisit(models.Model):
         related_name="contact_visits",
     )
     visited_on = models.DateField(_("走访日期"))
+    target_kind = models.CharField(
+        _("走访对象类型"),
+        max_length=20,
+        choices=VisitTarget.choices,
+        default=VisitTarget.ENTERPRISE,
+    )
     enterprise = models.ForeignKey(
         Enterprise,
         verbose_name=_("走访企业"),
@@ -100,10 +115,23 @@ class ContactVisit(models.Model):
         verbose_name_plural = _("联系走访")
         ordering = ["-visited_on", "-pk"]
         constraints = [
-            # Exactly one target. A new target kind adds a nullable key and a term here.
+            # Exactly one target, of the stated kind. A place's key is in stations.PlaceVisit.
             models.CheckConstraint(
-                condition=(Q(enterprise__isnull=False) & Q(member__isnull=True))
-                | (Q(enterprise__isnull=True) & Q(member__isnull=False)),
+                condition=(
+                    Q(target_kind=VisitTarget.ENTERPRISE)
+                    & Q(enterprise__isnull=False)
+                    & Q(member__isnull=True)
+                )
+                | (
+                    Q(target_kind=VisitTarget.MEMBER)
+                    & Q(enterprise__isnull=True)
+                    & Q(member__isnull=False)
+                )
+                | (
+                    Q(target_kind=VisitTarget.PLACE)
+                    & Q(enterprise__isnull=True)
+                    & Q(member__isnull=True)
+                ),
                 name="visit_exactly_one_target",
             ),
             # A due date belongs to a follow-up.
@@ -124,4 +152,9 @@ class ContactVisit(models.Model):
 
     @property
     def target(self):
+        """The enterprise or member; for a place visit the `place_target` a list view attached
+        (see `attach_place_targets`), else the kind's label."""
+        if self.target_kind == VisitTarget.PLACE:
+            place = getattr(self, "place_target", None)
+            return place.name if place is not None else self.get_target_kind_display()
         return self.enterprise or self.member

@@ -21,6 +21,7 @@ from stations.models.stations import (
     station_photo_path,
     validate_in_shanghai,
 )
+from stations.models.visits import PlaceVisit
 
 __all__ = [
     "STATION_TIME_ZONE",
@@ -30,6 +31,7 @@ __all__ = [
     "OpeningHours",
     "Outlet",
     "OutletQuerySet",
+    "PlaceVisit",
     "Program",
     "Station",
     "StationAmenity",

@@ -33,6 +33,7 @@ def pages():
         ("reports", None, "/reports/"),
         ("passport", "rider", "/passport/"),
         ("report-form", "rider", "/reports/new/"),
+        ("dashboard", "district", "/dashboard/"),
     ]
 
 

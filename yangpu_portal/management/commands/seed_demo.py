@@ -747,6 +747,18 @@ class Seeder:
                     follow_up_due=today + timedelta(days=due_in) if due_in else None,
                 )
             self._tally("visits", not exists)
+        # Issue 3: a visit to a station as well (stations.PlaceVisit beside the visit).
+        from stations.actions import place_visit_create
+        from stations.models import PlaceVisit
+
+        station = Station.objects.get(street=self.streets["wujiaochang"], name=demo.DEMO_STATION)
+        notes = "查看骑手休息区使用情况，补充饮水设施"
+        exists = PlaceVisit.objects.filter(station=station, visit__notes=notes).exists()
+        if not exists:
+            place_visit_create(
+                by=user, visited_on=today - timedelta(days=3), notes=notes, station=station
+            )
+        self._tally("visits", not exists)
 
     def _demo_activities(self, users) -> None:
         """Issue 5's demo activities, through the services actions (idempotent by host and
