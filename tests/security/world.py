@@ -17,7 +17,7 @@ from branches.actions import (
     transfer_request,
     visit_create,
 )
-from branches.models import OrganizationKind, PoliticalStatus
+from branches.models import OrganizationKind, PoliticalStatus, RosterImportJob
 from services import benefit_actions, care_actions, passport, passport_actions, privacy_actions
 from services.actions import attachment_add, leave_request, minutes_save
 from services.benefits import Benefit, BenefitProvider
@@ -38,7 +38,12 @@ from services.models import (
     StampGoal,
 )
 from services.report_actions import report_submit
-from stations.actions import outlet_survey, station_closure_add, visitor_count_add
+from stations.actions import (
+    outlet_survey,
+    place_visit_create,
+    station_closure_add,
+    visitor_count_add,
+)
 from tests.conftest import make_member, make_user
 from tests.security.matrix import PERSONAS
 from tests.services.conftest import make_activity
@@ -117,6 +122,17 @@ def build_world(request) -> World:
         notes="走访",
         member=member,
     )
+    # Issue 37: a visit to a station, and the district admin's background roster import (made
+    # directly: starting one through its action would queue a task for a file in storage).
+    place_visit = place_visit_create(
+        by=users["district_admin"],
+        visited_on=timezone.localdate(),
+        notes="查看休息区",
+        station=station_a,
+    )
+    import_job = RosterImportJob.objects.create(
+        user=users["district_admin"], file_name="名册.xlsx", file_format="xlsx", file_size=2048
+    )
     report = report_submit(
         by=users["member"],
         category=ReportCategory.objects.order_by("pk").first(),
@@ -144,6 +160,8 @@ def build_world(request) -> World:
         "visitors": visitors,
         "outlet": outlet,
         "visit": visit,
+        "place_visit": place_visit,
+        "import_job": import_job,
         "report": report,
     }
     assert Activity.objects.count() == 2
