@@ -9,7 +9,7 @@ DEV_ENV := DJANGO_DEBUG=on
 
 # Background tasks (large roster imports) need a worker when DJANGO_TASKS_BACKEND is
 # django_tasks_db.DatabaseBackend: run it beside `make serve`, with the same environment.
-.PHONY: run test lint format serve worker install messages screenshots backup restore demo-code clean
+.PHONY: run test lint format serve worker install messages screenshots backup restore demo-code clean loadtest cluster bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is required, but $(PYTHON) is " + sys.version.split()[0] + ". Install Python 3.12 or run: make PYTHON=python3.12 ...")'
@@ -62,6 +62,13 @@ serve: install
 worker: install
 	DJANGO_TASKS_BACKEND=$${DJANGO_TASKS_BACKEND:-django_tasks_db.DatabaseBackend} $(BIN)/python manage.py db_worker --no-reload
 
+# Pages under load against the framework floor, with the large data set (issue 10): needs
+# PostgreSQL (an empty database, or one an earlier run filled) and wrk. See bench/run.py for
+# BENCH_SCALE, BENCH_SECONDS, BENCH_PORT, BENCH_IMPORT_ROWS. Writes docs/benchmarks.md.
+bench: install
+	@test -n "$(DATABASE_URL)" || { echo "usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yangpu_bench make bench"; exit 2; }
+	$(BIN)/python bench/run.py
+
 # Re-extract translatable strings into locale/en and compile the catalogue (needs gettext).
 messages: install
 	$(DEV_ENV) $(BIN)/python manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
@@ -76,6 +83,23 @@ backup: install
 restore: install
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<date-time>"; exit 2; }
 	$(BIN)/python manage.py restore $(BACKUP)
+
+# Load and fault tests (bench/loadtest.py; loopback only, bounded): gunicorn with production
+# settings on PostgreSQL (LOAD_DATABASE_URL, default yangpu_load, created if missing).
+# FAULT=pg-restart | worker-kill | instance-stop | instance-kill (the last two through `make
+# cluster`'s nginx: one instance stopped gracefully, or SIGKILLed).
+# CLUSTER=1 runs the plain test through nginx too. Restarting PostgreSQL uses pg_ctlcluster and
+# needs root (or the postgres user).
+CLIENTS ?= 32
+DURATION ?= 60
+FAULT ?= none
+loadtest: install
+	$(BIN)/python bench/loadtest.py --clients $(CLIENTS) --duration $(DURATION) --fault $(FAULT) $(if $(CLUSTER),--cluster)
+
+# nginx on 127.0.0.1:8134 in front of two portal instances (:8135, :8136) sharing PostgreSQL
+# and Redis; Ctrl-C stops all. CLUSTER_DATABASE_URL / CLUSTER_REDIS_URL override the defaults.
+cluster: install
+	$(BIN)/python bench/cluster.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

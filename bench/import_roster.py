@@ -16,6 +16,7 @@ re-import of the same rows (all unchanged). Peak memory is the process's max RSS
 """
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -202,6 +203,19 @@ def run(rows, profile=False):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:.0f} MB")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
+    # One machine-readable line for `make bench` (bench/run.py).
+    print(
+        "RESULT "
+        + json.dumps(
+            {
+                "rows": rows,
+                "vendor": connection.vendor,
+                "runs": [{"label": label, "seconds": s, "rate": r} for label, s, r in results],
+                "peak_mb": round(peak),
+            }
+        ),
+        flush=True,
+    )
 
 
 def run_background(rows):

@@ -43,6 +43,7 @@ from branches.phones import record_reveal
 from branches.resources import MemberResource, RosterCSV, RosterXLSX, template_dataset
 from branches.roles import logs_visits, manages_people
 from branches.tree import nest
+from yangpu_portal.pagination import BoundedPaginator
 from yangpu_portal.uploads import download_response
 
 ROSTER_PAGE_SIZE = 50
@@ -115,7 +116,7 @@ def member_list(request):
     form = RosterFilterForm(request.GET, user=request.user)
     members = form.filter(Member.objects.visible_to(request.user))
     members = members.select_related("street", "organization", "employer")
-    page = Paginator(members.order_by("name", "pk"), ROSTER_PAGE_SIZE).get_page(
+    page = BoundedPaginator(members.order_by("name", "pk"), ROSTER_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     record_reveal(by=request.user, page="roster", members=page.object_list)

@@ -39,6 +39,7 @@ from services.passport import award
 from services.passport_actions import volunteer_hours_from_attendance
 from services.scope import may_host
 from services.tasks import deliver_notifications
+from yangpu_portal import freshness
 from yangpu_portal.dashboard.refresh import refresh_soon
 from yangpu_portal.privacy import require_consent
 from yangpu_portal.uploads import clean_attachment
@@ -84,6 +85,7 @@ def activity_create(*, by, publish: bool = False, **fields) -> Activity:
     activity.street_id = _street_of(activity)
     activity.full_clean()
     activity.save()
+    freshness.bump(freshness.COMPLIANCE)  # the 三会一课 board counts meetings
     return activity
 
 
@@ -155,6 +157,7 @@ def activity_update(*, activity: Activity, by, **fields) -> Activity:
     activity.street_id = _street_of(activity)
     activity.full_clean()
     activity.save()
+    freshness.bump(freshness.COMPLIANCE)  # the 三会一课 board counts meetings
     after = (activity.start, activity.end, activity.station_id, activity.address,
              activity.online_url)  # fmt: skip
     if activity.status == ActivityStatus.PUBLISHED and activity.capacity != capacity_before:
@@ -178,6 +181,7 @@ def activity_publish(*, activity: Activity, by) -> Activity:
         raise ValidationError(_("只有草稿可以发布。"))
     activity.status = ActivityStatus.PUBLISHED
     activity.save(update_fields=["status", "updated_at"])
+    freshness.bump(freshness.COMPLIANCE)  # the 三会一课 board counts meetings
     return activity
 
 
@@ -191,6 +195,7 @@ def activity_cancel(*, activity: Activity, by, reason: str = "") -> Activity:
         raise ValidationError(_("该活动已取消或已结束。"))
     activity.status = ActivityStatus.CANCELLED
     activity.save(update_fields=["status", "updated_at"])
+    freshness.bump(freshness.COMPLIANCE)  # the 三会一课 board counts meetings
     _notify_signed_up(
         activity,
         title=gettext_noop("活动已取消：%(title)s"),
@@ -584,6 +589,7 @@ def minutes_save(*, activity: Activity, by, **fields) -> Minutes:
     minutes.written_by = by
     minutes.full_clean()
     minutes.save()
+    freshness.bump(freshness.COMPLIANCE)  # the 三会一课 board counts meetings with minutes
     return minutes
 
 
@@ -601,6 +607,7 @@ def minutes_approve(*, minutes: Minutes, by) -> Minutes:
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_by, minutes.approved_at = by, timezone.now()
     minutes.save()
+    freshness.bump(freshness.COMPLIANCE)  # the 三会一课 board counts approved minutes
     finished = Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).update(
         status=ActivityStatus.FINISHED, updated_at=timezone.now()
     )

@@ -5,17 +5,22 @@ Cost: the rules (1 query), the branches (1, plus the scope lookups of `visible_t
 GROUP BY over the meetings of the range, whatever the number of branches or periods. The
 cells are put together in Python from those rows."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.db.models import Count, Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization, OrganizationKind
 from services.models import Activity, ActivityStatus, ComplianceRule, MinutesStatus, RulePeriod
+from yangpu_portal import freshness
 
 
 class CellStatus:
@@ -216,3 +221,22 @@ def _status(branch, rule, period, approved, drafts, today) -> str:
 
 def branches_for(user):
     return Organization.objects.visible_to(user).filter(kind=OrganizationKind.BRANCH)
+
+
+def board_html(request, branches, start: date, end: date, *, today: date) -> str:
+    """The board's tables for `branches` over [start, end), rendered, and cached until a
+    meeting, minutes or rule changes (`freshness.COMPLIANCE`, bumped by the actions) or the
+    day ends. The key holds the exact branch ids in scope (one small query), so a new branch
+    or a changed assignment never shows a stale scope. Cost on a hit: that query and two
+    cache reads; on a miss, `compute` and the rendering (tens of ms for 300 branches)."""
+    ids = list(branches.order_by("pk").values_list("pk", flat=True))
+    scope = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+    key = f"compliance:{get_language()}:{start}:{end}:{today}:{scope}"
+
+    def build():
+        board = compute(branches, start, end, today=today)
+        headers = board.rows[0].cells if board.rows else []
+        context = {"board": board, "headers": headers}
+        return str(render_to_string("services/compliance_board.html#board", context, request))
+
+    return mark_safe(freshness.cached((freshness.COMPLIANCE,), key, build))  # noqa: S308 (our own rendering)

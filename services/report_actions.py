@@ -33,6 +33,7 @@ from services.reports import (
     RoutingRule,
     distance_m,
 )
+from yangpu_portal import freshness
 from yangpu_portal.dashboard.refresh import refresh_soon
 
 S = ReportState
@@ -78,6 +79,7 @@ def _move(report: Report, *, to: str, allowed: tuple, by, note: str = "", **fiel
     locked.full_clean()
     locked.save()
     ReportAction.objects.create(report=locked, by=by, from_state=from_state, to_state=to, note=note)
+    freshness.bump(freshness.REPORTS)  # the public list's counts, median and map
     report.refresh_from_db()
     return report
 
@@ -132,6 +134,7 @@ def report_submit(
     report.full_clean()
     report.save()
     ReportAction.objects.create(report=report, by=by, to_state=S.SUBMITTED, at=now)
+    freshness.bump(freshness.REPORTS)  # the public list's counts, median and map
     for content in cleaned:
         ReportPhoto.objects.create(report=report, image=content)
     return report

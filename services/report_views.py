@@ -6,10 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,7 +25,9 @@ from services.report_forms import (
 )
 from services.reports import OPEN_STATES, Report, ReportAction, ReportCategory, ReportState
 from stations.maps import for_display, tile_source
+from yangpu_portal import freshness
 from yangpu_portal.navigation import roles_of
+from yangpu_portal.pagination import BoundedPaginator
 
 PAGE_SIZE = 50
 # The public map shows the most recent reports, at most this many (one query, bounded).
@@ -192,11 +194,23 @@ def report_confirm(request, pk):
 @require_GET
 def report_list(request):
     """Public: category, state and a location rounded to ~100 m; never the reporter. Counts
-    per street and the median days to resolve. Constant queries: the page, its count, the
-    per-street counts, the resolution durations."""
+    per street and the median days to resolve. Queries: the page; the total, the statistics
+    and the map come from the cache until a report moves (`freshness.REPORTS`, bumped by the
+    report actions), else the total, the per-street counts, the resolution durations and the
+    map's rows."""
     reports = Report.objects.public().select_related("category", "street")
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    per_street = (
+    figures = {
+        **freshness.cached((freshness.REPORTS,), f"report-list:{get_language()}", _public_figures)
+    }
+    paginator = BoundedPaginator(reports, PAGE_SIZE)
+    paginator.count = figures.pop("count")  # counted with the figures: no COUNT per page
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "services/report_list.html", {"page": page, **figures})
+
+
+def _public_figures() -> dict:
+    """The public list's statistics and map (what `report_list` caches)."""
+    per_street = list(
         Street.objects.filter(reports__in=Report.objects.public())
         .annotate(total=Count("reports"))
         .order_by("sort_order", "name")
@@ -208,16 +222,12 @@ def report_list(request):
         ).values_list("submitted_at", "resolved_at")
     ]
     median_days = round(median(durations), 1) if durations else None
-    return render(
-        request,
-        "services/report_list.html",
-        {
-            "page": page,
-            "per_street": per_street,
-            "median_days": median_days,
-            "map_data": _public_map_data(),
-        },
-    )
+    return {
+        "count": Report.objects.public().count(),
+        "per_street": per_street,
+        "median_days": median_days,
+        "map_data": _public_map_data(),
+    }
 
 
 def _public_map_data() -> dict:
@@ -278,7 +288,7 @@ def triage(request):
     today = timezone.localdate()
     if data.get("overdue"):
         reports = reports.filter(due_date__lt=today, state__in=OPEN_STATES)
-    page = Paginator(reports.order_by("submitted_at", "pk"), PAGE_SIZE).get_page(
+    page = BoundedPaginator(reports.order_by("submitted_at", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

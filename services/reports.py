@@ -252,6 +252,10 @@ class Report(models.Model):
             models.Index(fields=["category", "submitted_at"], name="report_category_time_idx"),
             # The daily limit and "my reports".
             models.Index(fields=["reporter", "submitted_at"], name="report_reporter_time_idx"),
+            # The public list (newest first) and the triage queue (oldest first) in their
+            # order (submitted_at, pk): a page reads about 50 entries instead of sorting
+            # 20,000 reports (issue 10).
+            models.Index(fields=["submitted_at", "id"], name="report_submitted_id_idx"),
         ]
 
     def __str__(self):

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -77,43 +79,92 @@ def _managed(request, pk) -> Activity:
 # --- Calendar -----------------------------------------------------------------------------------
 
 
+# The month grid shows at most this many activities a day, then "N more" (a link to that day
+# in the list view); the list view shows this many a page. A busy month of the district has
+# about 2,000 activities (issue 10): the page stays about 50-130 rows whatever the month.
+CALENDAR_DAY_LIMIT = 3
+CALENDAR_PAGE_SIZE = 50
+
+
 @require_GET
 def activity_list(request):
     """The calendar: one month of activities, as a grid or a list, filterable by street, kind,
-    station and program. Constant queries: filter choices, then the month's activities."""
+    station and program. Constant queries, bounded rows: the filter choices; for the grid the
+    first `CALENDAR_DAY_LIMIT` of each day (a window function) and each day's count; for the
+    list (optionally one `day`) a page of `CALENDAR_PAGE_SIZE` and its count."""
     form = CalendarFilterForm(request.GET)
     first = form.first_of_month()
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    activities = list(
-        form.filter(Activity.objects.listed_for(request.user))
-        .filter(start__gte=_aware(weeks[0][0]), start__lt=_aware(weeks[-1][-1] + timedelta(1)))
+    view = form.view_mode()
+    day = _day_in_month(request.GET.get("day"), first) if view == "list" else None
+    if view == "month":
+        start, end = weeks[0][0], weeks[-1][-1] + timedelta(1)
+    else:
+        start, end = (day, day + timedelta(1)) if day else (first, _month_after(first))
+    # By primary key: `listed_for` may be DISTINCT, which a window function must not see. The
+    # date range goes inside, so the DISTINCT never spans the whole table.
+    listed = Activity.objects.filter(
+        pk__in=form.filter(Activity.objects.listed_for(request.user))
+        .filter(start__gte=_aware(start), start__lt=_aware(end))
+        .values("pk")
+    )
+    context = {
+        "form": form,
+        "view": view,
+        "first": first,
+        "previous": (first - timedelta(days=1)).replace(day=1).strftime("%Y-%m"),
+        "following": (first + timedelta(days=32)).replace(day=1).strftime("%Y-%m"),
+        "today": timezone.localdate(),
+        "can_create": may_manage_anything(request.user),
+    }
+    if view == "month":
+        by_day, counts = _first_of_each_day(listed)
+        context["grid"] = [
+            [
+                (day, day.month == first.month, by_day.get(day, []), counts.get(day, 0))
+                for day in week
+            ]
+            for week in weeks
+        ]
+    else:
+        in_list = listed.select_related("station", "host_organization").order_by("start", "pk")
+        context["day"] = day
+        context["page"] = Paginator(in_list, CALENDAR_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "services/activity_list.html", context)
+
+
+def _month_after(first: date) -> date:
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def _day_in_month(raw, first: date) -> date | None:
+    """`raw` (a day number) as a date of the month shown, or None when absent or invalid."""
+    try:
+        return first.replace(day=int(raw))
+    except (TypeError, ValueError):
+        return None
+
+
+def _first_of_each_day(activities) -> tuple[dict, dict]:
+    """The first CALENDAR_DAY_LIMIT activities of each local day, and each day's total. Two
+    queries whatever the number of activities."""
+    day = TruncDate("start")
+    ranked = (
+        activities.annotate(
+            day=day,
+            rank=Window(RowNumber(), partition_by=[day], order_by=[F("start"), F("pk")]),
+        )
+        .filter(rank__lte=CALENDAR_DAY_LIMIT)
         .select_related("station", "host_organization")
         .order_by("start", "pk")
     )
     by_day = defaultdict(list)
-    for activity in activities:
-        by_day[timezone.localtime(activity.start).date()].append(activity)
-    grid = [
-        [(day, day.month == first.month, by_day.get(day, [])) for day in week] for week in weeks
-    ]
-    in_month = [a for a in activities if timezone.localtime(a.start).date().month == first.month]
-    previous = (first - timedelta(days=1)).replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return render(
-        request,
-        "services/activity_list.html",
-        {
-            "form": form,
-            "view": form.view_mode(),
-            "first": first,
-            "grid": grid,
-            "activities": in_month,
-            "previous": previous.strftime("%Y-%m"),
-            "following": following.strftime("%Y-%m"),
-            "today": timezone.localdate(),
-            "can_create": may_manage_anything(request.user),
-        },
+    for activity in ranked:
+        by_day[activity.day].append(activity)
+    counts = dict(
+        activities.annotate(day=day).values_list("day").annotate(n=Count("pk")).order_by()
     )
+    return by_day, counts
 
 
 @require_GET
@@ -560,16 +611,14 @@ def compliance_board(request):
     street = request.GET.get("street", "")
     if street.isdigit():
         branches = branches.filter(street_id=int(street))
-    board = compliance.compute(branches, start, end, today=today)
+    board_html = compliance.board_html(request, branches, start, end, today=today)
     previous = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     following = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
-    headers = board.rows[0].cells if board.rows else []
     return render(
         request,
         "services/compliance_board.html",
         {
-            "board": board,
-            "headers": headers,
+            "board_html": board_html,
             "year": year,
             "quarter": quarter,
             "previous": previous,

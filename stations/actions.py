@@ -27,6 +27,7 @@ from stations.models import (
     VisitorCount,
     station_local_now,
 )
+from yangpu_portal import freshness
 from yangpu_portal.dashboard.refresh import refresh_soon
 from yangpu_portal.privacy import require_consent
 
@@ -37,6 +38,7 @@ def station_create(*, by=None, **fields) -> Station:
     station = Station(**fields)
     station.full_clean()
     station.save()
+    freshness.bump(freshness.STATIONS)  # the finder's cached map markers
     return station
 
 
@@ -77,6 +79,7 @@ def station_hours_set(*, station: Station, shifts: Iterable[Shift], by=None) -> 
         row.full_clean(exclude=["station"], validate_constraints=False)
     before = _hours_text(OpeningHours.objects.filter(station=station).order_by("weekday", "opens"))
     OpeningHours.objects.filter(station=station).delete()
+    freshness.bump(freshness.STATIONS)  # the finder's cached map markers
     created = OpeningHours.objects.bulk_create(rows)
     after = _hours_text(sorted(rows, key=lambda r: (r.weekday, r.opens or time.min)))
     if before != after:  # bulk writes send no signal: recorded here (audit/changes.py)
@@ -112,6 +115,7 @@ def station_features_set(
             changes[f"{field}s"] = [before, sorted(values)]
     if changes:  # bulk writes send no signal: recorded here (audit/changes.py)
         record_change(event=Event.UPDATE, obj=station, changes=changes)
+    freshness.bump(freshness.STATIONS)  # the finder's cached map markers
 
 
 @transaction.atomic
@@ -123,6 +127,7 @@ def station_closure_add(*, station: Station, on: date, reason: str = "", by=None
     closure.reason = reason
     closure.full_clean(validate_unique=False)
     closure.save()
+    freshness.bump(freshness.STATIONS)  # the finder's cached map markers
     return closure
 
 
@@ -130,6 +135,7 @@ def station_closure_add(*, station: Station, on: date, reason: str = "", by=None
 def station_closure_remove(*, closure: StationClosure, by=None) -> None:
     """Open the station again on that date (its weekly hours apply)."""
     closure.delete()
+    freshness.bump(freshness.STATIONS)  # the finder's cached map markers
 
 
 @transaction.atomic

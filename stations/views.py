@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -45,6 +48,7 @@ from stations.models import (
 )
 from stations.navigate import navigate_links
 from stations.qr import qr_svg
+from yangpu_portal import freshness
 from yangpu_portal.privacy import NOTICE_VERSION, consent_from_post, consent_state
 
 PAGE_SIZE = 30
@@ -109,13 +113,24 @@ def station_list(request):
         station.navigate_url = navigate_links(station)[0].url
     near = form.value("near")
     markers = stations.values("pk", "name", "latitude", "longitude", "open_now")
+    # The map's markers are every matching station with its "open now" (four EXISTS each):
+    # cached per filter and minute until a station's data changes (issue 10).
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    key = f"station-map:{get_language()}:{station_local_now():%Y%m%d%H%M}:{_digest(filters)}"
     context = {
         "form": form,
         "page": page,
         "near": near,
-        "map_data": map_data(markers, near=near),
+        "map_data": freshness.cached(
+            (freshness.STATIONS,), key, lambda: map_data(markers, near=near)
+        ),
     }
     return render(request, "stations/station_list.html", context)
+
+
+def _digest(query) -> str:
+    return hashlib.sha256(query.urlencode().encode()).hexdigest()[:24]
 
 
 def station_activities(station, user) -> list | None:

@@ -1,6 +1,7 @@
 """The settings module read the way a deployment reads it: in a fresh process."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from yangpu_portal.envvars import env_bool, env_int, env_list
+from yangpu_portal.envvars import REDIS_SCHEMES, env_bool, env_cache, env_int, env_list, env_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +28,7 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "CSRF_", "REDIS_"))
+        if not k.startswith(("DJANGO_", "DATABASE_", "CSRF_", "REDIS_", "CACHE_"))
     }
     clean["DJANGO_SETTINGS_MODULE"] = "yangpu_portal.settings"
     clean.update(env)
@@ -144,3 +145,114 @@ class TestEnvReaders:
     def test_list_drops_blanks(self, monkeypatch):
         monkeypatch.setenv("X_LIST", " a.example, ,b.example ")
         assert env_list("X_LIST") == ["a.example", "b.example"]
+
+
+class TestUrlReaders:
+    def test_url_unset_is_empty(self, monkeypatch):
+        monkeypatch.delenv("X_URL", raising=False)
+        assert env_url("X_URL", schemes=REDIS_SCHEMES) == ""
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "redis://127.0.0.1:6379/0",
+            "rediss://:secret@cache.internal:6380/1",
+            "unix:///run/redis.sock",
+        ],
+    )
+    def test_url_accepts_redis_forms(self, monkeypatch, url):
+        monkeypatch.setenv("X_URL", f" {url} ")
+        assert env_url("X_URL", schemes=REDIS_SCHEMES) == url
+
+    @pytest.mark.parametrize(
+        ("url", "message"),
+        [
+            ("127.0.0.1:6379", "scheme must be one of"),
+            ("http://cache.internal:6379", "scheme must be one of"),
+            ("redis://", "names no host"),
+            ("redis://cache.internal:63x9/0", "malformed port"),
+        ],
+    )
+    def test_url_rejects_malformed_values(self, monkeypatch, url, message):
+        monkeypatch.setenv("X_URL", url)
+        with pytest.raises(ImproperlyConfigured, match=message):
+            env_url("X_URL", schemes=REDIS_SCHEMES)
+
+    def test_cache_from_redis_url(self, monkeypatch):
+        monkeypatch.setenv("X_CACHE", "redis://127.0.0.1:6379/2")
+        assert env_cache("X_CACHE", default="db://django_cache") == {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/2",
+        }
+
+    def test_cache_default_is_the_database_table(self, monkeypatch):
+        monkeypatch.delenv("X_CACHE", raising=False)
+        assert env_cache("X_CACHE", default="db://django_cache") == {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+
+    @pytest.mark.parametrize("url", ["db://", "db://drop table;", "locmem://", "memcached://x"])
+    def test_cache_refuses_unknown_or_per_process_caches(self, monkeypatch, url):
+        monkeypatch.setenv("X_CACHE", url)
+        with pytest.raises(ImproperlyConfigured):
+            env_cache("X_CACHE", default="db://django_cache")
+
+
+def settings_with(monkeypatch, **env) -> dict:
+    """The settings module executed in this process with a clean Django environment plus
+    `env` (fast; the subprocess tests above cover what needs a fresh interpreter)."""
+    for name in list(os.environ):
+        if name.startswith(("DJANGO_", "DATABASE_", "CSRF_", "REDIS_", "CACHE_", "OUTAGE_")):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "yangpu_portal" / "settings.py"))
+
+
+def test_redis_url_shares_cache_sessions_and_import_files(monkeypatch):
+    s = settings_with(monkeypatch, DJANGO_DEBUG="on", REDIS_URL="redis://cache.internal:6379/0")
+    assert s["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/0"
+    assert s["CACHES"]["sessions"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert s["SESSION_CACHE_ALIAS"] == "sessions"
+    assert s["IMPORT_EXPORT_TMP_STORAGE_CLASS"] == "import_export.tmp_storages.CacheStorage"
+
+
+def test_cache_url_overrides_the_cache_but_not_the_sessions(monkeypatch):
+    s = settings_with(
+        monkeypatch,
+        DJANGO_DEBUG="on",
+        REDIS_URL="redis://cache.internal:6379/0",
+        CACHE_URL="redis://cache.internal:6379/5",
+    )
+    assert s["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/5"
+    assert s["CACHES"]["sessions"]["LOCATION"] == "redis://cache.internal:6379/0"
+
+
+def test_without_redis_the_cache_is_the_database_table_and_sessions_the_database(monkeypatch):
+    s = settings_with(monkeypatch, DJANGO_DEBUG="on")
+    assert s["CACHES"] == {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+    assert "SESSION_ENGINE" not in s
+    assert s["IMPORT_EXPORT_TMP_STORAGE_CLASS"] == "import_export.tmp_storages.MediaStorage"
+
+
+def test_malformed_redis_url_stops_start(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="REDIS_URL='localhost:6379': the scheme"):
+        settings_with(monkeypatch, DJANGO_DEBUG="on", REDIS_URL="localhost:6379")
+
+
+def test_pool_fails_fast_and_reconnects_without_a_long_backoff(monkeypatch):
+    s = settings_with(
+        monkeypatch, DJANGO_DEBUG="on", DATABASE_URL="postgres://portal@db.internal:5432/yangpu"
+    )
+    options = s["DATABASES"]["default"]["OPTIONS"]
+    assert options["pool"]["timeout"] == 3
+    assert options["pool"]["reconnect_timeout"] == 2
+    assert options["connect_timeout"] == 3
+    assert s["OUTAGE_RETRY_SECONDS"] == 1

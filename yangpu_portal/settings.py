@@ -13,7 +13,15 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from stations.maps import csp_img_sources
-from yangpu_portal.envvars import env_bool, env_int, env_list, env_str
+from yangpu_portal.envvars import (
+    REDIS_SCHEMES,
+    env_bool,
+    env_cache,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -65,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that reads the session or the user: while the database is down it
+    # answers 503 at once (static files above still served). See yangpu_portal/outage.py.
+    "yangpu_portal.outage.DatabaseCircuitBreakerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,6 +112,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with <select> options built in Python (same markup, no per-option
+# template include): see yangpu_portal/form_renderer.py.
+FORM_RENDERER = "yangpu_portal.form_renderer.FastSelectRenderer"
+
 # --- Database ---------------------------------------------------------------------------------
 # Unset DATABASE_URL: the embedded SQLite file, so `make run` needs nothing installed.
 # Set (postgres://...): PostgreSQL through psycopg 3 with Django's connection pool. The pool
@@ -115,8 +130,23 @@ if DATABASE_URL:
             # Per process: size = gunicorn threads per worker, plus headroom.
             "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
             "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
-            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            # How long a request waits for a connection. With max_size >= threads a healthy
+            # pool never makes anyone wait, so this only bounds a request while PostgreSQL is
+            # down: it then gets the 503 page after this many seconds at most (and the circuit
+            # breaker answers the others at once; yangpu_portal/outage.py).
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
+            # psycopg_pool retries a failed connection with exponential backoff (1, 2, 4, 8 s
+            # ...) for 5 minutes by default, so after a restart of PostgreSQL the pool could
+            # sit out a long backoff sleep. Giving up after 2 s lets the next request start a
+            # fresh attempt at once: service is back within a few seconds of PostgreSQL.
+            "reconnect_timeout": env_int("DATABASE_POOL_RECONNECT_TIMEOUT", 2),
         }
+        # libpq's own bound on opening a connection (a host that drops packets).
+        _db["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+        # Model choice fields read their options with .iterator(): on PostgreSQL that is a
+        # WITH HOLD cursor (DECLARE, FETCH, CLOSE: three round trips, and the rows are
+        # materialized at commit) for a select of 300 organizations. Fetch in one go.
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
         # Short OLTP queries: the JIT costs more than it saves (STACK-NOTES.md).
         _db["OPTIONS"]["options"] = "-c jit=off"
 else:
@@ -200,21 +230,20 @@ SOCIALACCOUNT_FORMS = {"signup": "yangpu_portal.worker_signup.WorkerSocialSignup
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 
-# --- Cache -------------------------------------------------------------------------------------
-# A database table, so that rate limits and counters hold across gunicorn workers and hosts
-# (per-process memory would give each worker its own counters). Redis via REDIS_URL when set.
-REDIS_URL = env_str("REDIS_URL")
+# --- Cache, sessions and shared state -------------------------------------------------------
+# Everything that several gunicorn workers or hosts must agree on (rate limits, the sign-in
+# lockout, sessions, the import's file between dry run and confirm) lives in a shared store,
+# never in process memory. CACHE_URL names the cache: redis://host:port/db (rediss://,
+# unix:// too) or db://table (Django's database cache). Unset, it is REDIS_URL when that is
+# set, else the database table `django_cache`.
+REDIS_URL = env_url("REDIS_URL", schemes=REDIS_SCHEMES)
+CACHES = {"default": env_cache("CACHE_URL", default=REDIS_URL or "db://django_cache")}
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
-        }
-    }
+    # Sessions are read from Redis (no database query per request) and written through to the
+    # database too, so an emptied or restarted Redis signs nobody out.
+    CACHES["sessions"] = env_cache("REDIS_URL", default=REDIS_URL)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 
 # --- Internationalisation ---------------------------------------------------------------------
 # Source strings are Simplified Chinese; locale/en holds the English catalogue.
@@ -336,8 +365,14 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# The file waiting between dry run and confirm must be readable by every app host.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+# The file waiting between dry run and confirm must be readable by every app host: in the
+# shared cache when there is Redis (several hosts, no shared disk needed), otherwise through
+# the media storage (one host, or a shared storage backend).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = (
+    "import_export.tmp_storages.CacheStorage"
+    if REDIS_URL
+    else "import_export.tmp_storages.MediaStorage"
+)
 # An import file larger than this is refused before it is stored or parsed (yangpu_portal.imports).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 
@@ -376,6 +411,11 @@ for _name in ("STATIONS_CHECKIN_RETENTION_DAYS", "STATIONS_VISITOR_RETENTION_DAY
     if not _low <= globals()[_name] <= _high:
         raise ImproperlyConfigured(f"{_name}={globals()[_name]} is outside {_low}..{_high} days.")
 
+# --- Database outages (yangpu_portal/outage.py) -----------------------------------------------
+# After a request finds the database unreachable, each process answers 503 at once for this
+# many seconds, then lets one request through to try again.
+OUTAGE_RETRY_SECONDS = env_int("OUTAGE_RETRY_SECONDS", 1)
+
 # --- Logging -----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -407,5 +447,10 @@ TASKS = {
 # A roster file larger than this (bytes) is checked and imported by a background task, with a
 # progress page in the admin, instead of within the request (issue 3/10).
 ROSTER_IMPORT_BACKGROUND_BYTES = env_int("ROSTER_IMPORT_BACKGROUND_BYTES", 1024 * 1024)
+
+# --- Benchmarks (issue 10) ---------------------------------------------------------------------
+# `make bench` turns this on to expose /bench/floor, a view that touches nothing (the framework
+# floor every page is compared with). Off everywhere else: the path answers 404.
+BENCH = env_bool("DJANGO_BENCH", default=False)
 
 SITE_NAME = _("杨浦区新就业群体党建服务平台")

@@ -7,9 +7,14 @@ from stations import views as station_views
 from yangpu_portal import views
 from yangpu_portal.dashboard import views as dashboard_views
 
+# A database outage gets the 503 page (and opens the circuit breaker); anything else the 500 page.
+handler500 = "yangpu_portal.outage.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The framework floor of `make bench`: 404 unless DJANGO_BENCH is on.
+    path("bench/floor", views.bench_floor, name="bench-floor"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's): the portal's.
     path("favicon.ico", views.favicon, name="favicon"),
     # 适老化: the large-text switch in the footer (POST, like the language switch).

@@ -1,9 +1,10 @@
 import logging
 from datetime import date
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -93,4 +94,13 @@ def healthz(request):
     except DatabaseError:
         log.exception("healthz: database check failed")
         return HttpResponse("unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def bench_floor(request):
+    """The framework floor for `make bench`: the whole middleware stack, no query, no template.
+    Exists only while the DJANGO_BENCH setting is on; a 404 otherwise."""
+    if not settings.BENCH:
+        raise Http404
     return HttpResponse("ok\n", content_type="text/plain")
