@@ -1,6 +1,7 @@
-"""Aid applications' documents, checked by content: a PDF is recognised by its magic bytes and
-kept as sent; anything else must be an image, re-encoded as JPEG without metadata (EXIF, GPS)
-by `services.report_photos.clean_photo`. Both get a random name before storage."""
+"""Aid applications' documents go through `yangpu_portal.uploads` like every other upload: a
+PDF (recognised by its content, whatever its name) is kept as sent; anything else must be an
+image, re-encoded as JPEG without metadata (EXIF, GPS). Both get a random name before storage,
+and are served back by `yangpu_portal.uploads.download_response`."""
 
 import uuid
 
@@ -9,24 +10,21 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from services.care import AID_ATTACHMENT_MAX_BYTES, AidAttachmentKind
-from services.report_photos import clean_photo
-
-PDF_MAGIC = b"%PDF-"
+from yangpu_portal import uploads
 
 
 def clean_attachment(upload) -> tuple[str, ContentFile]:
     """(kind, file to store) for `upload`. Raises ValidationError (in the user's language)
     when it is over 10 MB or neither a PDF nor a readable image."""
-    if upload.size > AID_ATTACHMENT_MAX_BYTES:
-        raise ValidationError(_("附件“%(name)s”超过 10 MB。") % {"name": upload.name})
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head == PDF_MAGIC:
+    uploads.check_size(upload, max_bytes=AID_ATTACHMENT_MAX_BYTES)
+    if uploads.document_type(upload) == uploads.PDF:
         return AidAttachmentKind.PDF, ContentFile(upload.read(), name=f"{uuid.uuid4().hex}.pdf")
     try:
-        return AidAttachmentKind.IMAGE, clean_photo(upload)
-    except ValidationError:
+        image = uploads.clean_image(upload, max_bytes=AID_ATTACHMENT_MAX_BYTES)
+    except ValidationError as exc:
+        if exc.code == "too_large":
+            raise
         raise ValidationError(
-            _("附件“%(name)s”不是图片或 PDF 文件。") % {"name": upload.name}
+            _("附件“%(name)s”不是图片或 PDF 文件。") % {"name": uploads.upload_name(upload)}
         ) from None
+    return AidAttachmentKind.IMAGE, image

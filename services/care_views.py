@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,6 +36,7 @@ from services.care_forms import (
 from services.models import member_of
 from services.names import mask_name
 from yangpu_portal.navigation import roles_of
+from yangpu_portal.uploads import download_response
 
 PAGE_SIZE = 50
 
@@ -259,17 +260,9 @@ def aid_attachment(request, pk):
         pk=pk,
     )
     try:
-        handle = attachment.file.open("rb")
+        response = download_response(attachment.file, filename=attachment.download_name)
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.download_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -110,6 +110,32 @@ def test_benefit_provider_staff_see_the_redeem_page(client, station_staff):
     assert client.get(reverse("services:benefit-redeem")).status_code == 200
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "persona",
+    ["member", "station_staff", "street_organizer", "district_admin", "auditor", "system_admin"],
+)
+def test_roles_from_the_compiled_query_match_the_orm(persona, request, django_assert_num_queries):
+    """roles_of runs the roles query from SQL compiled once: the same answer as the ORM
+    query, in one query, whoever asks (and a fresh user object asks the database again)."""
+    from django.contrib.auth import get_user_model
+
+    from services.models import Notification
+    from yangpu_portal.navigation import Roles, _roles_query, roles_of
+
+    user = request.getfixturevalue(persona)
+    Notification.objects.create(user=user, title="通知", body="内容")
+    orm = _roles_query(user.pk).get()
+    orm.pop("pk")
+    fresh = get_user_model().objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        roles = roles_of(fresh)
+        assert roles_of(fresh) is roles
+    assert roles == Roles(**orm)
+    assert roles.unread_notifications == 1
+    assert getattr(roles, persona if persona != "street_organizer" else "organizer")
+
+
 def test_full_time_worker_gets_the_visits_link_and_it_opens(client, street_a):
     """Issue 3: full-time workers (专职党群工作者) reach their visit list from the bar."""
     from branches.models import OrganizerAssignment

@@ -2,7 +2,8 @@
 content type), held to a size limit, images re-encoded without metadata (EXIF and GPS gone),
 and served back as downloads with headers that stop a browser from running them.
 
-Used by report photos and status-step attachments, station photos and minutes attachments;
+Used by report photos and status-step attachments, station photos, minutes attachments and
+aid applications' documents;
 admin imports have their own limit (`yangpu_portal.imports`)."""
 
 import io
@@ -40,6 +41,9 @@ CONTENT_TYPES = {
 
 def _name(upload) -> str:
     return PurePath(getattr(upload, "name", "") or "").name[:80]
+
+
+upload_name = _name  # the file's own name, without any path, for messages
 
 
 def check_size(upload, *, max_bytes: int) -> None:
@@ -105,6 +109,13 @@ def _sniff_document(upload) -> str | None:
         if "[Content_Types].xml" in names and any(n.startswith(_OOXML_PART[suffix]) for n in names):
             return suffix
     return None
+
+
+def document_type(upload) -> str | None:
+    """The document type `upload`'s content shows ("pdf", "doc", "docx", "xls", "xlsx"), or
+    None; a PDF is known by its content alone, Office files also by their name. The file is
+    left at its start."""
+    return _sniff_document(upload)
 
 
 def clean_attachment(upload, *, extensions, max_bytes: int) -> ContentFile:

@@ -10,6 +10,25 @@ from django.conf import settings
 from tests.security.inline import inline_violations
 
 PAGES_PER_PERSONA = 30
+# The first pages of issues 6, 8 and 9a (member programs, dashboard, "my data", erasure).
+PROGRAM_PAGES = [
+    "/passport/",
+    "/passport/volunteer/review/",
+    "/passport/benefits/",
+    "/passport/benefits/redeem/",
+    "/courses/",
+    "/routes/",
+    "/aid/",
+    "/aid/new/",
+    "/aid/review/",
+    "/honours/nominations/",
+    "/honours/nominations/new/",
+    "/career/",
+    "/career/new/",
+    "/me/data/",
+    "/privacy/requests/",
+    "/dashboard/",
+]
 # Never followed: signing out or switching language would change the crawl's own session.
 SKIP = re.compile(r"^/(accounts/logout|i18n/|text-size/|static/|media/)")
 # Elements and attributes that make the browser fetch something.

@@ -18,7 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
 from tests.security.forms import forms_of, variants
-from tests.security.pages import crawl
+from tests.security.pages import PROGRAM_PAGES, crawl
 from tests.security.world import build_world
 
 LONG = '"><script>x</script><img src=x onerror=y>'
@@ -91,6 +91,10 @@ def test_payloads_in_every_text_field_come_back_escaped_everywhere(request, clie
         if persona != "anonymous":
             client.force_login(world.users[persona])
         crawl(client, limit=limit, on_page=check, follow=lambda path: "/admin/" not in path)
+    # The member programs' pages (issues 6, 8, 9a), which a crawl from "/" reaches only in part.
+    for persona in ("member", "street_organizer"):
+        client.force_login(world.users[persona])
+        crawl(client, start=PROGRAM_PAGES, limit=len(PROGRAM_PAGES) + 5, on_page=check)
     # The admin: every changelist, and the change page of a row of each model.
     client.force_login(world.users["district_admin"])
     for model in admin.site._registry:
@@ -116,6 +120,7 @@ def test_payloads_in_every_text_field_come_back_escaped_everywhere(request, clie
 
 # --- Malformed input: every form, one test per app ---------------------------------------------
 
+
 APPS = {
     "branches": {
         "personas": ["street_organizer", "district_admin"],
@@ -133,6 +138,23 @@ APPS = {
         "personas": ["member", "enterprise_organizer", "street_organizer"],
         "start": ["/activities/", "/reports/new/", "/reports/triage/", "/compliance/", "/"],
         "prefix": ("/activities/", "/reports/", "/compliance/", "/notifications/", "/a/"),
+        "forms": 20,
+    },
+    # Issues 6, 8 and 9a: the member programs, the dashboard, "my data" and erasure requests.
+    "programs": {
+        "personas": ["member", "street_organizer", "district_admin"],
+        "start": PROGRAM_PAGES,
+        "prefix": (
+            "/passport/",
+            "/courses/",
+            "/routes/",
+            "/aid/",
+            "/honours/",
+            "/career/",
+            "/me/",
+            "/privacy/",
+            "/dashboard/",
+        ),
         "forms": 20,
     },
     "portal": {

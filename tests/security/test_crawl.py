@@ -6,7 +6,7 @@ CSP would block (inline script or style, event-handler attributes)."""
 
 import pytest
 
-from tests.security.pages import Page, crawl, external
+from tests.security.pages import PROGRAM_PAGES, Page, crawl, external
 from tests.security.world import build_world
 
 MAIN_PERSONAS = [
@@ -29,6 +29,32 @@ def test_no_page_loads_anything_from_another_host(persona, request, client):
     client.raise_request_exception = False
     visited, problems = crawl(client)
     assert visited >= 8, f"{persona} reached only {visited} pages from the home page"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_the_member_programs_pages_load_nothing_from_another_host(request, client):
+    """The pages of issues 6, 8 and 9a (passport, courses, routes and their maps, benefits,
+    aid, honours, career plans, the dashboard, my data), which the crawl from the home page
+    reaches only in part, as the personas who use them."""
+    world = build_world(request)
+    client.raise_request_exception = False
+    pages = [
+        *PROGRAM_PAGES,
+        f"/routes/{world.route.pk}/",
+        f"/courses/lessons/{world.lesson.pk}/",
+        f"/aid/{world.aid_application.pk}/",
+        f"/career/{world.career_plan.pk}/",
+        f"/passport/card/{world.card_token}/",
+        f"/routes/stops/{world.route_stop.pk}/poster/",
+    ]
+    problems, visited = [], 0
+    for persona in ("member", "street_organizer", "district_admin"):
+        client.force_login(world.users[persona])
+        seen, found = crawl(client, start=pages, limit=len(pages))
+        visited += seen
+        problems += [f"{persona}: {p}" for p in found]
+    assert visited == 3 * len(pages)
     assert not problems, "\n".join(problems)
 
 

@@ -102,6 +102,44 @@ def test_signed_in_and_admin_pages_send_the_security_headers(
 
 
 @pytest.mark.django_db
+def test_new_pages_and_downloads_send_the_security_headers(request, client):
+    """Issues 6, 8 and 9a: the member programs' pages and their downloads (the dashboard's CSV,
+    "my data" as JSON, an aid document) carry the headers, and a signed-in download is never
+    stored by a cache: it holds personal data."""
+    from tests.security.world import build_world
+
+    world = build_world(request)
+    client.force_login(world.users["member"])
+    for url in [
+        reverse("services:passport"),
+        reverse("services:aid-detail", args=[world.aid_application.pk]),
+        reverse("services:my-data"),
+        reverse("services:my-data-download"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_secure_headers(response, signed_in=True)
+    download = client.get(reverse("services:my-data-download"))
+    assert download["Content-Disposition"].startswith("attachment")
+    # An uploaded file has a stricter policy of its own: nothing runs, even opened inline.
+    document = client.get(reverse("services:aid-attachment", args=[world.aid_attachment.pk]))
+    assert document["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert document["X-Content-Type-Options"] == "nosniff"
+    assert document["Content-Disposition"].startswith("attachment")
+    assert "no-store" in document["Cache-Control"]
+    client.force_login(world.users["district_admin"])
+    for url in [
+        reverse("dashboard"),
+        reverse("dashboard-export", args=["members", "csv"]),
+        reverse("services:aid-queue"),
+        reverse("services:erasure-queue"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_secure_headers(response, signed_in=True)
+
+
+@pytest.mark.django_db
 def test_the_export_page_binds_its_select_all_toggle_from_a_static_file(client, district_admin):
     client.force_login(district_admin)
     html = client.get(reverse("admin:stations_station_export")).content.decode()

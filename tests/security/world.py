@@ -4,8 +4,11 @@ actions like the rest of the tests."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from branches.actions import (
@@ -14,12 +17,34 @@ from branches.actions import (
     transfer_request,
     visit_create,
 )
-from branches.models import OrganizationKind, PoliticalStatus
+from branches.models import OrganizationKind, PoliticalStatus, RosterImportJob
+from services import benefit_actions, care_actions, passport, passport_actions, privacy_actions
 from services.actions import attachment_add, leave_request, minutes_save
-from services.models import Activity, ReportCategory
+from services.benefits import Benefit, BenefitProvider
+from services.care import (
+    AidAttachment,
+    AidProgram,
+    CareerMilestone,
+    CareerTrack,
+)
+from services.models import (
+    Activity,
+    CourseSeries,
+    Lesson,
+    ReportCategory,
+    Route,
+    RouteStop,
+    SourceKind,
+    StampGoal,
+)
 from services.report_actions import report_submit
-from stations.actions import outlet_survey, station_closure_add, visitor_count_add
-from tests.conftest import make_member
+from stations.actions import (
+    outlet_survey,
+    place_visit_create,
+    station_closure_add,
+    visitor_count_add,
+)
+from tests.conftest import make_member, make_user
 from tests.security.matrix import PERSONAS
 from tests.services.conftest import make_activity
 
@@ -97,6 +122,17 @@ def build_world(request) -> World:
         notes="走访",
         member=member,
     )
+    # Issue 37: a visit to a station, and the district admin's background roster import (made
+    # directly: starting one through its action would queue a task for a file in storage).
+    place_visit = place_visit_create(
+        by=users["district_admin"],
+        visited_on=timezone.localdate(),
+        notes="查看休息区",
+        station=station_a,
+    )
+    import_job = RosterImportJob.objects.create(
+        user=users["district_admin"], file_name="名册.xlsx", file_format="xlsx", file_size=2048
+    )
     report = report_submit(
         by=users["member"],
         category=ReportCategory.objects.order_by("pk").first(),
@@ -105,7 +141,8 @@ def build_world(request) -> World:
         latitude=31.2995,
         longitude=121.5145,
     )
-    objects = {
+    objects = {**programs(request, users, member, street_a)}
+    objects |= {
         "street_a": street_a,
         "station_a": station_a,
         "station_b": station_b,
@@ -123,7 +160,89 @@ def build_world(request) -> World:
         "visitors": visitors,
         "outlet": outlet,
         "visit": visit,
+        "place_visit": place_visit,
+        "import_job": import_job,
         "report": report,
     }
     assert Activity.objects.count() == 2
     return World(users=users, objects=objects)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def programs(request, users, member, street_a) -> dict:
+    """The objects of the member programs (issue 6) and of "my data" (issue 9a): all of them
+    belong to the member persona, in street A."""
+    today = timezone.localdate()
+    # Aid attachments go to the private storage, made once at start-up: swap it for a
+    # temporary directory (as tests/services/test_aid.py does).
+    request.getfixturevalue("monkeypatch").setattr(
+        AidAttachment._meta.get_field("file"),
+        "storage",
+        FileSystemStorage(location=request.getfixturevalue("tmp_path") / "private"),
+    )
+    rider = users["member"]
+    goal = StampGoal.objects.create(name="六枚印章", stamps_required=6, benefit_label="体检")
+    points = passport.award(
+        member=member, source_kind=SourceKind.STATION_CHECKIN, source_id=1, label="五角场"
+    ).entry
+    service = passport_actions.volunteer_declare(
+        by=rider, description="社区助老送餐", served_on=today, hours=Decimal("2.5")
+    )
+    series = CourseSeries.objects.create(title="骑手安全微讲堂", is_published=True)
+    lesson = Lesson.objects.create(
+        series=series, title="头盔的学问", order=1, duration_minutes=3, text="戴好头盔"
+    )
+    route = Route.objects.create(name="杨浦滨江秀带线", is_published=True)
+    stop = RouteStop.objects.create(
+        route=route, order=1, name="人民城市建设规划展示馆", latitude=31.2561, longitude=121.5224
+    )
+    provider = BenefitProvider.objects.create(name="五角场健身房")
+    benefit = Benefit.objects.create(
+        provider=provider,
+        title="骑手体检套餐",
+        quota=10,
+        valid_from=today - datetime.timedelta(days=1),
+        valid_until=today + datetime.timedelta(days=30),
+    )
+    claim = benefit_actions.benefit_claim(benefit=benefit, by=rider)
+    aid = care_actions.aid_apply(
+        by=rider,
+        program=AidProgram.objects.create(name="助学帮扶", max_amount=Decimal("5000")),
+        amount=Decimal("2000"),
+        reason="孩子上初中，学费困难",
+        files=[SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")],
+    )
+    commendation = care_actions.commendation_nominate(
+        by=users["street_organizer"],
+        member=member,
+        title="骑士表彰",
+        year=2026,
+        citation="见义勇为",
+    )
+    track = CareerTrack.objects.create(name="站长培养计划", description="从骑手到站长")
+    milestone = CareerMilestone.objects.create(track=track, order=1, title="担任骑手小组长")
+    plan = care_actions.career_plan_start(by=users["street_organizer"], member=member, track=track)
+    # The erasure request comes from another rider of street A, so that the member persona's
+    # own data stays as the other rows expect.
+    asker = make_user("rider-erasure")
+    make_member(street=street_a, name="赵磊", user=asker)
+    erasure = privacy_actions.erasure_request(member=asker.member, by=asker)
+    return {
+        "stamp_goal": goal,
+        "point_entry": points,
+        "volunteer_service": service,
+        "card_token": passport.card_token(member),
+        "lesson": lesson,
+        "route": route,
+        "route_stop": stop,
+        "benefit": benefit,
+        "benefit_claim": claim,
+        "aid_application": aid,
+        "aid_attachment": aid.attachments.get(),
+        "commendation": commendation,
+        "career_plan": plan,
+        "milestone": milestone,
+        "erasure_request": erasure,
+    }

@@ -16,7 +16,14 @@ from PIL import Image
 
 from branches.models import Member, OccupationGroup
 from services import care_actions
-from services.care import AidAction, AidApplication, AidAttachment, AidProgram, AidState
+from services.care import (
+    AidAction,
+    AidApplication,
+    AidAttachment,
+    AidAttachmentKind,
+    AidProgram,
+    AidState,
+)
 from tests.conftest import PERSONAS
 from tests.services.test_reports import jpeg_with_gps
 
@@ -151,7 +158,7 @@ def test_pdf_is_kept_and_a_fake_one_refused(member, program):
 
 def test_oversized_attachment_is_refused(member, program, settings, monkeypatch):
     monkeypatch.setattr("services.aid_files.AID_ATTACHMENT_MAX_BYTES", len(PDF) - 1)
-    with pytest.raises(ValidationError, match="超过 10 MB"):
+    with pytest.raises(ValidationError, match=r"big\.pdf”超过"):
         apply(member, program, files=[SimpleUploadedFile("big.pdf", PDF)])
     assert not AidApplication.objects.exists()
 
@@ -356,3 +363,18 @@ def test_missing_file_is_404_not_500(client, application, member, private_media)
     client.force_login(member)
     response = client.get(reverse("services:aid-attachment", args=[attachment.pk]))
     assert response.status_code == 404
+
+
+def test_pdf_is_known_by_content_and_served_through_the_shared_upload_code(client, member, program):
+    """Aid documents go through yangpu_portal.uploads: a PDF under an image's name is still kept
+    as a PDF, and comes back as a download with the shared safe headers."""
+    application = apply(member, program, files=[SimpleUploadedFile("扫描.jpg", PDF)])
+    attachment = application.attachments.get()
+    assert attachment.kind == AidAttachmentKind.PDF
+    client.force_login(member)
+    response = client.get(reverse("services:aid-attachment", args=[attachment.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content) == PDF
