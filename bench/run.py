@@ -3,7 +3,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yangpu_bench make bench
 
 1. Prepares the database named by DATABASE_URL (PostgreSQL): migrate, cache table, static
-   files, then `seed_bench --force` (refused unless the database is empty or bench-only).
+   files, then `seed_bench --force` (refused unless the database is empty or bench-only) and
+   `refresh_dashboard` (the dashboard's pre-computed figures).
 2. Starts gunicorn with the production settings (DEBUG off, gunicorn.conf.py: 2 gthread
    workers x 4 threads, the connection pool) with DJANGO_BENCH=on, on 127.0.0.1:BENCH_PORT
    (default 8120), `--no-control-socket`.
@@ -422,6 +423,8 @@ def main():
     manage("createcachetable")
     manage("collectstatic", "--noinput", "--verbosity", "0")
     manage("seed_bench", "--force", "--scale", scale)
+    # The dashboard reads pre-computed figures (issue 8): build them as cron would.
+    manage("refresh_dashboard")
     django_setup()
     data = data_counts()
     wait_for_quiet(float(env.get("BENCH_QUIET_LOAD", "3")), int(env.get("BENCH_QUIET_WAIT", "180")))
