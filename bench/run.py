@@ -419,6 +419,11 @@ def main():
     import_rows = [int(x) for x in env.get("BENCH_IMPORT_ROWS", "10000,100000").split(",") if x]
 
     print(f"make bench: load average {loadavg()}", flush=True)
+    # A newcomer names a database that does not exist yet: create it (as the load test does).
+    sys.path.insert(0, str(ROOT / "bench"))
+    from loadtest import ensure_database
+
+    ensure_database(env["DATABASE_URL"])
     manage("migrate", "--noinput", "--verbosity", "0")
     manage("createcachetable")
     manage("collectstatic", "--noinput", "--verbosity", "0")
