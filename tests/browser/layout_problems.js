@@ -1,6 +1,10 @@
 () => {
   const problems = [];
   const root = document.documentElement;
+  // Disclosures are measured open: their content must fit once the person opens them (closed,
+  // Chromium keeps their boxes laid out but unpainted, at no width that means anything).
+  const closed = [...document.querySelectorAll("main details:not([open])")];
+  closed.forEach((d) => { d.open = true; });
   if (root.scrollWidth > root.clientWidth) {
     problems.push(`page scrolls sideways by ${root.scrollWidth - root.clientWidth}px`);
   }
@@ -17,8 +21,10 @@
       problems.push(`off screen: ${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || "").trim().slice(0, 30)}"`);
     }
     const s = getComputedStyle(el);
-    if ((s.overflowX === "hidden" || s.textOverflow === "ellipsis") && el.scrollWidth > el.clientWidth + 1 && el.children.length === 0) {
-      problems.push(`cut off: ${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}"`);
+    // A file input's "no file chosen" text is drawn by the browser, which clips it itself; its
+    // button stays on screen (checked above), so only the page's own boxes count here.
+    if (el.type !== "file" && (s.overflowX === "hidden" || s.textOverflow === "ellipsis") && el.scrollWidth > el.clientWidth + 1 && el.children.length === 0) {
+      problems.push(`cut off: ${el.tagName.toLowerCase()}.${el.className}${el.name ? "[name=" + el.name + "]" : ""} "${el.textContent.trim().slice(0, 30)}"`);
     }
   }
   const targets = "main button, main .button, main select, main textarea, main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), header button, header a, header summary, footer button, .pagination a";
@@ -34,5 +40,6 @@
       problems.push(`unlabelled ${el.type} ${el.name}`);
     }
   }
+  closed.forEach((d) => { d.open = false; });
   return problems;
 }
