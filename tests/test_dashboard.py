@@ -3,6 +3,7 @@ pages, downloads, the monthly report, the query budget and the public counters."
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import openpyxl
@@ -368,6 +369,26 @@ def test_street_dashboard_query_count_is_bounded(world, as_persona, client, stre
         response = client.get(DASHBOARD)
     assert len(queries) <= 10 and "五角场街道" in response.content.decode()
     assert "\\u7f8e\\u56e2" in response.content.decode()  # 美团: the street's outlet on its map
+
+
+@pytest.mark.django_db
+def test_unknown_parameters_reach_neither_the_links_nor_the_cache(
+    world, as_persona, client, street_a
+):
+    refreshed()
+    as_persona("district_admin")
+    client.get(DASHBOARD, {"start": "2026-01", "street": street_a.pk})
+    # Junk beside the same filters: the cached sections are reused (a hit is a few queries),
+    # and the download links carry only the accepted filters, in one spelling.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            DASHBOARD, {"street": street_a.pk, "start": "2026-01", "junk": "<b>x</b>"}
+        )
+    page = response.content.decode()
+    assert len(queries) <= 10
+    links = re.findall(r'href="(/dashboard/export/[^"]*)"', page)
+    assert links
+    assert all(link.endswith(f"?start=2026-01&amp;street={street_a.pk}") for link in links)
 
 
 # --- the home page ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -242,7 +242,23 @@ def _map_data(request, dashboard, allowed) -> dict:
 SECTIONS_CACHE_SECONDS = 3600
 
 
-def _sections_html(request, scope, board, allowed, refreshed) -> str:
+def _filter_query(form, scope, allowed) -> str:
+    """The filters the page applies, as a query string for the download links and the cache
+    key: only accepted values, in one spelling (any other parameter is dropped, so arbitrary
+    query strings neither reach the links nor make new cache entries)."""
+    params = {}
+    if form.is_bound and form.is_valid():
+        for name in ("start", "end"):
+            if form.cleaned_data[name]:
+                params[name] = f"{form.cleaned_data[name]:%Y-%m}"
+        if form.cleaned_data["enterprise"] is not None:
+            params["enterprise"] = form.cleaned_data["enterprise"].pk
+    if scope.streets is not None and len(scope.streets) == 1 and scope.streets != allowed:
+        params["street"] = scope.streets[0]
+    return urlencode(params)
+
+
+def _sections_html(request, scope, board, allowed, refreshed, query) -> str:
     """The sections and the map, rendered once per refresh, scope, filters and language, then
     read from the shared cache: the figures change only at a refresh, whose time is part of the
     key (so a refresh invalidates every entry at once). A miss costs the figure queries and
@@ -252,7 +268,7 @@ def _sections_html(request, scope, board, allowed, refreshed) -> str:
         get_language(),
         repr(allowed),
         repr(scope),
-        request.GET.urlencode(),
+        query,
     ]
     key = "dashboard:sections:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
     html = cache.get(key)
@@ -264,7 +280,7 @@ def _sections_html(request, scope, board, allowed, refreshed) -> str:
                 "map_data": _map_data(request, board, allowed),
                 "gap_levels": GAP_LEVELS,
                 "district": allowed is None,
-                "query": request.GET.urlencode(),
+                "query": query,
             },
         )
         cache.set(key, html, SECTIONS_CACHE_SECONDS)
@@ -282,7 +298,11 @@ def dashboard(request):
         "scope": scope,
         "refreshed": refreshed,
         "sections_html": (
-            _sections_html(request, scope, board, allowed, refreshed) if refreshed else ""
+            _sections_html(
+                request, scope, board, allowed, refreshed, _filter_query(form, scope, allowed)
+            )
+            if refreshed
+            else ""
         ),
         "presets": _presets(scope.today),
         "district": allowed is None,
