@@ -11,9 +11,15 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then so a slow leak cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# The application is imported once, in the master, and each worker is forked from it: a new or
+# recycled worker serves at once instead of spending about a second of CPU importing Django
+# (nothing opens a database or Redis connection at import time; connections are made in the
+# workers). Recycle workers now and then so a slow leak cannot grow without bound, but rarely:
+# at several hundred requests a second, 2,000 requests meant a restart every few seconds,
+# which showed in the 99th-percentile latency (docs/benchmarks.md).
+preload_app = True
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = 2000
 accesslog = "-"
 errorlog = "-"
 # gunicorn 27 opens a control socket shared by every gunicorn of the user; we need none.

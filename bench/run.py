@@ -21,7 +21,10 @@
 Environment: BENCH_SCALE (seed_bench --scale, default 1), BENCH_SECONDS (default 10),
 BENCH_WARMUP (default 3), BENCH_PORT (default 8120), BENCH_IMPORT_ROWS (default
 "10000,100000"; empty to skip), BENCH_PAGES (comma-separated labels to run only those),
-BENCH_WRITE_DOCS (default on), BENCH_QUIET_LOAD / BENCH_QUIET_WAIT (wait up to 180 s for a
+BENCH_WRITE_DOCS (default on), BENCH_SEED (default on; off reuses the data of an earlier
+run), BENCH_REDIS_URL (default redis://127.0.0.1:6379/14: sessions and the cache, as in
+production; emptied at the start; the database cache table when no Redis answers),
+BENCH_QUIET_LOAD / BENCH_QUIET_WAIT (wait up to 180 s for a
 1-minute load average below 3 before measuring; the table records the load either way).
 Loopback only; it stops gunicorn on exit.
 """
@@ -66,7 +69,31 @@ def env_setup() -> dict:
     env["DJANGO_BENCH"] = "on"
     env["DJANGO_LOG_LEVEL"] = "WARNING"
     env["DJANGO_SETTINGS_MODULE"] = "yangpu_portal.settings"
+    # The production shape (README, "Several hosts"): sessions and the cache in Redis. The
+    # bench uses its own Redis database, emptied before each run; without a Redis server the
+    # cache is the database table, and the table says which was used.
+    if not env.get("REDIS_URL"):
+        url = env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+        if url and redis_answers(url):
+            env["REDIS_URL"] = url
     return env
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def empty_redis(url: str) -> None:
+    """The bench's Redis database holds cached pages and sessions of the data seeded before:
+    start from nothing."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 def manage(*args):
@@ -427,9 +454,12 @@ def main():
     manage("migrate", "--noinput", "--verbosity", "0")
     manage("createcachetable")
     manage("collectstatic", "--noinput", "--verbosity", "0")
-    manage("seed_bench", "--force", "--scale", scale)
-    # The dashboard reads pre-computed figures (issue 8): build them as cron would.
-    manage("refresh_dashboard")
+    if env.get("BENCH_SEED", "on") != "off":
+        manage("seed_bench", "--force", "--scale", scale)
+        # The dashboard reads pre-computed figures (issue 8): build them as cron would.
+        manage("refresh_dashboard")
+    if env.get("REDIS_URL"):
+        empty_redis(env["REDIS_URL"])
     django_setup()
     data = data_counts()
     wait_for_quiet(float(env.get("BENCH_QUIET_LOAD", "3")), int(env.get("BENCH_QUIET_WAIT", "180")))
@@ -480,7 +510,13 @@ def main():
         "machine": machine(),
         "gunicorn": f"{gunicorn.__version__}, gunicorn.conf.py "
         f"({env.get('GUNICORN_WORKERS', '2')} gthread workers x "
-        f"{env.get('GUNICORN_THREADS', '4')} threads, DEBUG off, connection pool)",
+        f"{env.get('GUNICORN_THREADS', '4')} threads, DEBUG off, connection pool); "
+        + (
+            f"sessions and cache in Redis ({env['REDIS_URL']}), page cache "
+            f"{env.get('PAGE_CACHE_SECONDS', '60')} s"
+            if env.get("REDIS_URL")
+            else "cache in the database table (no Redis answered)"
+        ),
         "seconds": seconds,
         "warmup": warmup,
         "scale": scale,

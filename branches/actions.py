@@ -33,6 +33,7 @@ from branches.models import (
 )
 from branches.models.imports import IMPORT_JOB_FILE_FORMATS
 from branches.phones import normalize_phone
+from yangpu_portal import pagecache
 from yangpu_portal.dashboard.refresh import refresh_soon
 
 logger = logging.getLogger(__name__)
@@ -524,6 +525,8 @@ def _run_roster_job(job, formats, resource_class) -> str:
         state = ImportJobState.CHECK_FAILED if result.failed else ImportJobState.CHECKED
     else:
         state = ImportJobState.ROLLED_BACK if result.failed else ImportJobState.IMPORTED
+        if not result.failed:
+            pagecache.invalidate()  # written by the worker, outside any request
     messages = []
     for error in result.base_errors:
         cause = error.error

@@ -34,13 +34,25 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}"
 
 
-def record_reveal(*, by, page: str, members) -> None:
+def record_reveal(*, by, page: str, members) -> list[int]:
     """One audit record for a page view that shows `members`' phones unmasked (none when the
     page shows none): who saw which members' phones, on which page. Three queries, whatever
-    the number of members, so the page's query count stays constant."""
+    the number of members, so the page's query count stays constant. Returns the ids, for
+    `replay_reveal` when the page is next served from the page cache."""
+    ids = sorted({member.pk for member in members})
+    _record(by, page, ids)
+    return ids
+
+
+def _record(by, page: str, ids: list[int]) -> None:
     from audit.models import Event
     from audit.record import record_event
 
-    ids = sorted({member.pk for member in members})
     if ids:
         record_event(event=Event.PHONE_REVEAL, actor=by, detail={"page": page, "members": ids})
+
+
+def replay_reveal(request, meta: dict) -> None:
+    """`yangpu_portal.pagecache` replay: a page served from the cache shows the same phones
+    to the same person again, and that view is recorded as the first one was."""
+    _record(request.user, meta["page"], meta["members"])

@@ -39,10 +39,11 @@ from branches.models import (
     Transfer,
     VisitTarget,
 )
-from branches.phones import record_reveal
+from branches.phones import record_reveal, replay_reveal
 from branches.resources import MemberResource, RosterCSV, RosterXLSX, template_dataset
 from branches.roles import logs_visits, manages_people
 from branches.tree import nest
+from yangpu_portal.pagecache import cached_page
 from yangpu_portal.pagination import BoundedPaginator
 from yangpu_portal.uploads import download_response
 
@@ -109,6 +110,7 @@ def organization_detail(request, pk):
 
 @login_required
 @require_GET
+@cached_page(replay=replay_reveal)
 def member_list(request):
     """The roster: members in scope, searchable by name or phone, filterable, 50 a page."""
     if not manages_people(request.user):
@@ -119,8 +121,10 @@ def member_list(request):
     page = BoundedPaginator(members.order_by("name", "pk"), ROSTER_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    record_reveal(by=request.user, page="roster", members=page.object_list)
-    return render(request, "branches/member_list.html", {"form": form, "page": page})
+    ids = record_reveal(by=request.user, page="roster", members=page.object_list)
+    response = render(request, "branches/member_list.html", {"form": form, "page": page})
+    response.page_cache_meta = {"page": "roster", "members": ids}
+    return response
 
 
 @login_required
@@ -222,12 +226,15 @@ def _render_member(request, member, status=200, **forms):
 
 @login_required
 @require_GET
+@cached_page(replay=replay_reveal)
 def member_detail(request, pk):
     """A member's details, status timeline and transfer history, with the forms to record the
     next step, a correction or a transfer request. The unmasked phone is recorded as seen."""
     member = _member_in_scope(request, pk)
-    record_reveal(by=request.user, page="member", members=[member])
-    return _render_member(request, member)
+    ids = record_reveal(by=request.user, page="member", members=[member])
+    response = _render_member(request, member)
+    response.page_cache_meta = {"page": "member", "members": ids}
+    return response
 
 
 @login_required

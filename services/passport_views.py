@@ -45,6 +45,7 @@ from services.passport_forms import (
 from stations.maps import for_display
 from stations.qr import qr_svg
 from yangpu_portal.navigation import roles_of
+from yangpu_portal.pagecache import cached_page
 
 LEDGER_PAGE_SIZE = 20
 PASSPORT_LEDGER_ROWS = 10
@@ -72,6 +73,7 @@ def _goals(stamps: int) -> list[dict]:
 
 @login_required
 @require_GET
+@cached_page
 def passport_page(request):
     """The member's passport: stamp grid, hours, points and the latest ledger lines, goals, the
     QR member card and the leaderboard switch. A constant number of queries."""

@@ -27,6 +27,7 @@ from services.reports import OPEN_STATES, Report, ReportAction, ReportCategory, 
 from stations.maps import for_display, tile_source
 from yangpu_portal import freshness
 from yangpu_portal.navigation import roles_of
+from yangpu_portal.pagecache import cached_page
 from yangpu_portal.pagination import BoundedPaginator
 
 PAGE_SIZE = 50
@@ -192,6 +193,7 @@ def report_confirm(request, pk):
 
 
 @require_GET
+@cached_page
 def report_list(request):
     """Public: category, state and a location rounded to ~100 m; never the reporter. Counts
     per street and the median days to resolve. Queries: the page; the total, the statistics
@@ -267,6 +269,7 @@ def _may_triage(user) -> bool:
 
 @login_required
 @require_GET
+@cached_page
 def triage(request):
     """The queue of reports in the organizer's streets: filters, overdue highlighting.
     Constant queries: filter choices, the page and its count."""

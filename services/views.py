@@ -44,6 +44,7 @@ from services.models import (
 )
 from services.scope import may_manage_anything
 from stations.qr import qr_svg
+from yangpu_portal.pagecache import cached_page
 from yangpu_portal.privacy import NOTICE_VERSION, consent_from_post, consent_state
 from yangpu_portal.uploads import download_response
 
@@ -87,6 +88,7 @@ CALENDAR_PAGE_SIZE = 50
 
 
 @require_GET
+@cached_page
 def activity_list(request):
     """The calendar: one month of activities, as a grid or a list, filterable by street, kind,
     station and program. Constant queries, bounded rows: the filter choices; for the grid the
@@ -168,6 +170,7 @@ def _first_of_each_day(activities) -> tuple[dict, dict]:
 
 
 @require_GET
+@cached_page
 def activity_detail(request, pk):
     activity, manages = _listed(request, pk)
     member = member_of(request.user)
@@ -593,6 +596,7 @@ def minutes_attach(request, pk):
 
 @login_required
 @require_GET
+@cached_page
 def compliance_board(request):
     """三会一课 compliance of the branches in scope for one quarter, with roll-ups by street
     and for the district, and the overdue list. Organizers and district staff only."""

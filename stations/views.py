@@ -49,6 +49,7 @@ from stations.models import (
 from stations.navigate import navigate_links
 from stations.qr import qr_svg
 from yangpu_portal import freshness
+from yangpu_portal.pagecache import cached_page
 from yangpu_portal.privacy import NOTICE_VERSION, consent_from_post, consent_state
 
 PAGE_SIZE = 30
@@ -99,6 +100,7 @@ def map_data(stations, *, near=None, outlets=None) -> dict:
 
 
 @require_GET
+@cached_page
 def station_list(request):
     """The public station finder: active stations filtered by street, program, amenity, kind
     and open now, nearest first with `near=lat,lng`. Queries, whatever the number of stations:
@@ -142,6 +144,7 @@ def station_activities(station, user) -> list | None:
 
 
 @require_GET
+@cached_page
 def station_detail(request, pk):
     """A station's public page. Inactive stations are shown only to those who manage them.
     The upcoming-activities section appears when an activity provider is configured."""

@@ -23,3 +23,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The dashboard's rebuild after writes (issue 8) would run inline (immediate task backend) in
 # every test that writes; tests/test_dashboard.py turns it on where it is the subject.
 DASHBOARD_REFRESH_ON_WRITE = False
+# The whole-page cache (issue 10) would serve the second request of a test from the first's
+# rendering, so view tests would not see the view, nor its query count; tests/test_pagecache.py
+# turns it on where it is the subject.
+PAGE_CACHE_SECONDS = 0

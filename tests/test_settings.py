@@ -181,7 +181,7 @@ class TestUrlReaders:
     def test_cache_from_redis_url(self, monkeypatch):
         monkeypatch.setenv("X_CACHE", "redis://127.0.0.1:6379/2")
         assert env_cache("X_CACHE", default="db://django_cache") == {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "yangpu_portal.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/2",
         }
 
@@ -213,7 +213,7 @@ def settings_with(monkeypatch, **env) -> dict:
 def test_redis_url_shares_cache_sessions_and_import_files(monkeypatch):
     s = settings_with(monkeypatch, DJANGO_DEBUG="on", REDIS_URL="redis://cache.internal:6379/0")
     assert s["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/0"
-    assert s["CACHES"]["sessions"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["CACHES"]["sessions"]["BACKEND"] == "yangpu_portal.redis_cache.RedisCache"
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
     assert s["SESSION_CACHE_ALIAS"] == "sessions"
     assert s["IMPORT_EXPORT_TMP_STORAGE_CLASS"] == "import_export.tmp_storages.CacheStorage"

@@ -76,4 +76,9 @@ def dashboard_refresh(*, by=None, today=None) -> DashboardRefresh:
     stamp.duration_ms = int((time.monotonic() - started) * 1000)
     stamp.rows = len(rows)
     stamp.save()
+    # Pages showing the figures (the dashboard, the home page's counters) are stale now; the
+    # refresh runs in a task or a command, outside any request.
+    from yangpu_portal import pagecache
+
+    pagecache.invalidate()
     return stamp

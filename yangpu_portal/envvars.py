@@ -89,4 +89,4 @@ def env_cache(name: str, default: str) -> dict:
             raise ImproperlyConfigured(f"{name}={url!r}: db:// needs a table name (db://table).")
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
     check_url(name, url, schemes=REDIS_SCHEMES)
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    return {"BACKEND": "yangpu_portal.redis_cache.RedisCache", "LOCATION": url}

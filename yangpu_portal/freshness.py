@@ -24,6 +24,8 @@ MAX_AGE_SECONDS = 10 * 60
 COMPLIANCE = "compliance"
 REPORTS = "reports"
 STATIONS = "stations"
+# Whole pages (yangpu_portal.pagecache): bumped after every request that may write.
+PAGES = "pages"
 
 
 def _key(topic: str) -> str:
@@ -32,7 +34,16 @@ def _key(topic: str) -> str:
 
 def generations(*topics: str) -> tuple[int, ...]:
     """The current generation of each topic (one cache read; new topics get one)."""
-    found = cache.get_many([_key(t) for t in topics])
+    return generations_in(topics, cache.get_many([_key(t) for t in topics]))
+
+
+def generations_with(topics: tuple[str, ...], key: str) -> tuple[tuple[int, ...], object]:
+    """The generations of `topics` and the value cached under `key`, in one cache read."""
+    found = cache.get_many([*(_key(t) for t in topics), key])
+    return generations_in(topics, found), found.get(key)
+
+
+def generations_in(topics, found: dict) -> tuple[int, ...]:
     result = []
     for topic in topics:
         value = found.get(_key(topic))

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # Before anything that reads the session or the user: while the database is down it
     # answers 503 at once (static files above still served). See yangpu_portal/outage.py.
     "yangpu_portal.outage.DatabaseCircuitBreakerMiddleware",
+    # After a request that may write, every cached page is stale (yangpu_portal/pagecache.py).
+    "yangpu_portal.pagecache.PageCacheInvalidationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -244,6 +246,9 @@ if REDIS_URL:
     CACHES["sessions"] = env_cache("REDIS_URL", default=REDIS_URL)
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
+# Read-mostly pages are kept whole in that cache for at most this many seconds, and dropped at
+# once after any write (yangpu_portal/pagecache.py). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 
 # --- Internationalisation ---------------------------------------------------------------------
 # Source strings are Simplified Chinese; locale/en holds the English catalogue.

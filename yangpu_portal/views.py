@@ -19,12 +19,14 @@ from stations.models import Station
 from yangpu_portal.actions import large_text_set
 from yangpu_portal.models import DashboardFigure, DashboardRefresh, Metric
 from yangpu_portal.navigation import LARGE_TEXT_SESSION_KEY
+from yangpu_portal.pagecache import cached_page
 from yangpu_portal.privacy import NOTICE_VERSION
 
 log = logging.getLogger(__name__)
 
 
 @require_GET
+@cached_page
 def home(request):
     """What the portal is, with public counters only (no personal data): open stations, streets
     with one, and, from the dashboard's figures, activities held and services delivered this

@@ -39,6 +39,7 @@ from yangpu_portal.dashboard.refresh import refresh_dashboard_task
 from yangpu_portal.dashboard.summaries import HISTORY_MONTHS, month_add, quarter_start
 from yangpu_portal.models import DashboardFigure, DashboardRefresh, Metric
 from yangpu_portal.navigation import roles_of
+from yangpu_portal.pagecache import cached_page
 
 MAX_MONTHS = 36
 # The map's shading: riders per open station, in steps of 250; 4 = riders and no station.
@@ -289,6 +290,7 @@ def _sections_html(request, scope, board, allowed, refreshed, query) -> str:
 
 @login_required
 @require_GET
+@cached_page
 def dashboard(request):
     """The dashboard: figures as of the last refresh, by section, with filters."""
     form, scope, board, allowed = _build(request)

@@ -25,4 +25,8 @@ class Command(BaseCommand):
             backups.restore(backup, db, media or Path(settings.MEDIA_ROOT))
         except backups.BackupError as exc:
             raise CommandError(str(exc)) from exc
+        # Pages kept in a cache outside the database (Redis) show the data before the restore.
+        from yangpu_portal import pagecache
+
+        pagecache.invalidate()
         self.stdout.write(f"restored {backup} into {db['NAME']}")

@@ -56,6 +56,9 @@ class Command(BaseCommand):
             # Fresh bulk-loaded tables have no statistics: the planner would guess.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        from yangpu_portal import pagecache
+
+        pagecache.invalidate()  # bulk inserts: no request, no signal
         summary = ", ".join(f"{label} {count:,}" for label, count in counts.items())
         self.stdout.write(
             f"seed_bench (scale {scale:g}): {summary} in {time.monotonic() - started:.0f} s"
