@@ -18,8 +18,8 @@ keepalive = 5
 # at several hundred requests a second, 2,000 requests meant a restart every few seconds,
 # which showed in the 99th-percentile latency (docs/benchmarks.md).
 preload_app = True
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
-max_requests_jitter = 2000
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests_jitter = 10000
 accesslog = "-"
 errorlog = "-"
 # gunicorn 27 opens a control socket shared by every gunicorn of the user; we need none.

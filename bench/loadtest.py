@@ -105,6 +105,7 @@ def prepare(clients: int, tag: int) -> dict:
     from services.models import Activity, ActivityKind, ActivityStatus, Audience
     from services.reports import ReportCategory
     from stations.models import Program, Station
+    from yangpu_portal.actions import consent_give
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -164,6 +165,8 @@ def prepare(clients: int, tag: int) -> dict:
                 political_status=PoliticalStatus.MASSES,
                 user=user,
             )
+            # As the sign-up form records it: without consent a check-in is refused (issue 9).
+            consent_give(user=user, by=user)
     return {
         "tag": tag,
         "riders": [u.username for u in users],
@@ -630,6 +633,11 @@ def check_bounds(args, results, verdict, fault, clients, in_flight_at_fault):
         broken.append(f"acknowledged writes missing from the database: {verdict['missing']}")
     if verdict["twice"]:
         broken.append(f"{verdict['twice']} report submissions stored twice")
+    # A run whose writes were all refused proves nothing about keeping them.
+    for op, count in verdict["acked"].items():
+        sent = sum(1 for r in results if r.op == op)
+        if sent and not count:
+            broken.append(f"none of the {sent} {op} requests was acknowledged")
     failed = [r for r in results if r.failed]
     if args.fault == "none":
         if failed:
