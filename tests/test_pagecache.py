@@ -229,3 +229,76 @@ def test_the_redis_backend_reuses_one_client_and_still_works():
     assert backend._cache.get_client() is backend._cache.get_client(write=True)
     backend.delete("k")
     assert backend.get("k") is None
+
+
+# --- The signed-in person from the cache (yangpu_portal/usercache.py) ----------------------------
+
+
+def user_queries(queries) -> list[str]:
+    """The SQL that loads the user or their roles (the roles query selects from the user table
+    too); the database cache's own reads are left out."""
+    return [q["sql"] for q in queries if '"yangpu_portal_user"' in q["sql"]]
+
+
+@pytest.mark.django_db
+class TestSignedInUserFromTheCache:
+    def test_after_the_first_request_the_user_and_roles_come_from_the_cache(self, client, member):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(member)
+        url = reverse("services:passport")
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        assert state(page) == "hit"
+        assert user_queries(queries) == []
+        assert "rider" in page.content.decode()
+
+    def test_a_password_changed_elsewhere_signs_the_session_out(self, client, member):
+        client.force_login(member)
+        url = reverse("services:passport")
+        client.get(url)
+        member.set_password("Another-password-2026")
+        member.save()
+        pagecache.invalidate()  # what the POST that changed it does on its way out
+        answer = client.get(url)
+        assert answer.status_code == 302
+        assert reverse("account_login") in answer["Location"]
+
+    def test_a_deactivated_account_is_signed_out(self, client, member):
+        from django.contrib.auth import get_user_model
+
+        client.force_login(member)
+        url = reverse("services:passport")
+        client.get(url)
+        get_user_model().objects.filter(pk=member.pk).update(is_active=False)
+        pagecache.invalidate()
+        assert client.get(url).status_code == 302
+
+    def test_a_session_whose_hash_does_not_match_the_copy_is_not_trusted(self, client, member):
+        from django.contrib.auth import HASH_SESSION_KEY
+
+        client.force_login(member)
+        url = reverse("services:passport")
+        client.get(url)
+        session = client.session
+        session[HASH_SESSION_KEY] = "0" * 64
+        session.save()
+        assert client.get(url).status_code == 302, "Django's check flushes the session"
+
+    def test_new_roles_show_after_the_write_that_gave_them(self, client, member, street_a):
+        from branches.models import OrganizerAssignment, OrganizerRole
+
+        client.force_login(member)
+        client.get(reverse("home"))
+        OrganizerAssignment.objects.create(user=member, role=OrganizerRole.STREET, street=street_a)
+        pagecache.invalidate()
+        assert reverse("branches:member-list") in client.get(reverse("home")).content.decode()
+
+    def test_the_user_is_loaded_from_the_database_when_the_cache_is_down(self, client, member):
+        client.force_login(member)
+        with mock.patch.object(pagecache.freshness, "generations_with", side_effect=OSError):
+            page = client.get(reverse("services:passport"))
+        assert page.status_code == 200
+        assert "rider" in page.content.decode()
