@@ -24,4 +24,9 @@ accesslog = "-"
 errorlog = "-"
 # gunicorn 27 opens a control socket shared by every gunicorn of the user; we need none.
 control_socket_disable = True
+# Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections
+# over them. With one shared socket, whichever worker wakes first accepts: a burst of
+# keep-alive connections (a proxy's, or a load generator's) could land mostly on one worker
+# and leave the other core idle for as long as they lived (docs/benchmarks.md).
+reuse_port = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
