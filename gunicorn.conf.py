@@ -11,15 +11,16 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# The application is imported once, in the master, and each worker is forked from it: a new or
-# recycled worker serves at once instead of spending about a second of CPU importing Django
-# (nothing opens a database or Redis connection at import time; connections are made in the
-# workers). Recycle workers now and then so a slow leak cannot grow without bound, but rarely:
-# at several hundred requests a second, 2,000 requests meant a restart every few seconds,
-# which showed in the 99th-percentile latency (docs/benchmarks.md).
+# The application is imported once, in the master, and each worker is forked from it: a new
+# worker serves at once instead of spending about a second of CPU importing Django (nothing
+# opens a database or Redis connection at import time; connections are made in the workers).
 preload_app = True
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
-max_requests_jitter = 10000
+# Workers are not recycled by default (gunicorn's default; no leak has been seen). Recycling
+# costs more here than usual: each worker has its own listening socket (reuse_port, below), so
+# connections the kernel had queued on a worker's socket are reset when it exits. Set
+# GUNICORN_MAX_REQUESTS if a leak appears (docs/benchmarks.md has what 2,000 cost).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
 # gunicorn 27 opens a control socket shared by every gunicorn of the user; we need none.

@@ -254,6 +254,8 @@ class TestSignedInUserFromTheCache:
         assert state(page) == "hit"
         assert user_queries(queries) == []
         assert "rider" in page.content.decode()
+        cache_reads = [q for q in queries if q["sql"].startswith('SELECT "cache_key"')]
+        assert len(cache_reads) == 1, "the user and the page in one read"
 
     def test_a_password_changed_elsewhere_signs_the_session_out(self, client, member):
         client.force_login(member)

@@ -39,8 +39,15 @@ def generations(*topics: str) -> tuple[int, ...]:
 
 def generations_with(topics: tuple[str, ...], key: str) -> tuple[tuple[int, ...], object]:
     """The generations of `topics` and the value cached under `key`, in one cache read."""
-    found = cache.get_many([*(_key(t) for t in topics), key])
-    return generations_in(topics, found), found.get(key)
+    current, found = generations_with_keys(topics, [key])
+    return current, found.get(key)
+
+
+def generations_with_keys(topics: tuple[str, ...], keys: list[str]) -> tuple[tuple, dict]:
+    """The generations of `topics` and the values cached under `keys` (a dict of those
+    found), in one cache read."""
+    found = cache.get_many([*(_key(t) for t in topics), *keys])
+    return generations_in(topics, found), found
 
 
 def generations_in(topics, found: dict) -> tuple[int, ...]:

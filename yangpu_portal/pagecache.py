@@ -4,9 +4,10 @@ A page decorated with `cached_page` is rendered once per viewer and kept in the 
 (Redis, or the database cache table) until the data changes or `PAGE_CACHE_SECONDS` pass:
 
 - **Who sees what.** The key holds everything the page depends on besides the data: the
-  address (path and query), host and scheme, the language, the viewer (user id and the roles
-  from the one roles query, which also carries the bell's unread count), the large-text mode
-  and the htmx headers. Anonymous visitors share one copy; a signed-in person has their own.
+  address (path and query), host and scheme, the language, the viewer and the htmx headers.
+  Anonymous visitors share one copy (one per large-text mode); a signed-in person has their
+  own, keyed by their id: their roles, the bell's unread count and their large-text setting
+  are their data at the entry's generations, like the rest of the page.
   Access checks run before the cache is read: the decorator sits below `login_required` and
   the other guards, and only 200 answers are kept.
 - **When it is stale.** Each entry carries the generations it was rendered under
@@ -32,7 +33,6 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import astuple
 from functools import wraps
 
 from django.conf import settings
@@ -42,7 +42,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from yangpu_portal import freshness
-from yangpu_portal.navigation import large_text_wanted, roles_of
+from yangpu_portal.navigation import large_text_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -75,17 +75,27 @@ def _queued_messages(request) -> bool:
     return bool(storage is not None and getattr(storage, "_queued_messages", None))
 
 
-def page_key(request) -> str:
-    user = request.user
-    roles = astuple(roles_of(user)) if user.is_authenticated else ()
+def page_key(request, user_pk=None) -> str:
+    """The page's key for this request. Signed in (or `user_pk` given, by the user cache,
+    before the user is loaded): the person's id. Their roles and large-text setting are their
+    data at the entry's generations, as the page itself is: a change made through the portal
+    makes the entry stale, one made outside it lasts at most PAGE_CACHE_SECONDS (as the cached
+    user does, yangpu_portal/usercache.py). Anonymous: the session's large-text mode."""
+    if user_pk is None:
+        user = request.user
+        user_pk = user.pk if user.is_authenticated else None
+    if user_pk is not None:
+        who = f"u{user_pk}"
+    elif large_text_wanted(request):
+        who = "aL"
+    else:
+        who = "a"
     parts = (
         request.scheme,
         request.get_host(),
         request.get_full_path(),
         get_language() or "",
-        str(user.pk or 0),
-        repr(roles),
-        "L" if large_text_wanted(request) else "",
+        who,
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-Target", ""),
         request.headers.get("HX-Boosted", ""),
@@ -133,11 +143,16 @@ def cached_page(view=None, *, replay: Callable[[object, dict], None] | None = No
             if not enabled() or request.method not in ("GET", "HEAD") or _has_messages(request):
                 return view(request, *args, **kwargs)
             key = page_key(request)
-            try:
-                current, entry = freshness.generations_with(TOPICS, key)
-            except Exception:  # the cache is down: render as if there were none
-                logger.warning("page cache unavailable", exc_info=True)
-                return view(request, *args, **kwargs)
+            prefetched = getattr(request, "_page_prefetch", None)
+            if prefetched is not None and prefetched[0] == key:
+                # Read with the signed-in user, in the same round trip (usercache).
+                _key, current, entry = prefetched
+            else:
+                try:
+                    current, entry = freshness.generations_with(TOPICS, key)
+                except Exception:  # the cache is down: render as if there were none
+                    logger.warning("page cache unavailable", exc_info=True)
+                    return view(request, *args, **kwargs)
             if entry is not None and entry["generations"] == current:
                 response = _rebuild(request, entry)
                 if replay is not None:

@@ -48,11 +48,20 @@ def cached_user(request):
     if user_id is None or backend_path not in settings.AUTHENTICATION_BACKENDS:
         return auth.get_user(request)
     key = _key(user_id, backend_path)
+    keys = [key]
+    page = None
+    if request.method in ("GET", "HEAD"):
+        # The page this request asks for, read in the same round trip (pagecache uses it).
+        page = pagecache.page_key(request, user_pk=user_id)
+        keys.append(page)
     try:
-        current, entry = freshness.generations_with(pagecache.TOPICS, key)
+        current, found = freshness.generations_with_keys(pagecache.TOPICS, keys)
     except Exception:  # the cache is down: the database, as without it
         logger.warning("user cache unavailable", exc_info=True)
         return auth.get_user(request)
+    entry = found.get(key)
+    if page is not None:
+        request._page_prefetch = (page, current, found.get(page))
     if entry is not None and entry["generations"] == current:
         user = entry["user"]
         session_hash = session.get(HASH_SESSION_KEY)
