@@ -570,6 +570,16 @@ def kill_worker(fault: Fault, master_pid: int) -> None:
     fault.notes.append("NOT replaced within 30 s")
 
 
+def wait_port_closed(port: int, seconds: float = 10) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        except OSError:
+            return
+        time.sleep(0.01)
+
+
 def stop_instance(fault: Fault, instance, *, hard: bool) -> None:
     """Gracefully (SIGTERM: it finishes what it has in hand, as for a deployment) or, `hard`,
     SIGKILL to the master and its workers at once (a host that dies)."""
@@ -579,6 +589,9 @@ def stop_instance(fault: Fault, instance, *, hard: bool) -> None:
         instance.process.wait(timeout=10)
     else:
         instance.stop(sig=signal.SIGTERM)
+    # Each worker has its own listening socket (reuse_port): the port answers until the last
+    # worker is gone, which after a SIGKILL can be a moment after the master.
+    wait_port_closed(instance.port)
     fault.cleared = time.monotonic()
     fault.stopped_port = instance.port
     how = "SIGKILL to master and workers" if hard else "SIGTERM, graceful"
