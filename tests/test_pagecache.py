@@ -302,6 +302,17 @@ class TestSignedInUserFromTheCache:
         pagecache.invalidate()
         assert reverse("branches:member-list") in client.get(reverse("home")).content.decode()
 
+    def test_a_write_loads_the_user_from_the_database(self, client, member):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(member)
+        client.get(reverse("services:passport"))
+        with CaptureQueriesContext(connection) as queries:
+            client.post(reverse("text-size"), {"large": "on", "next": "/"})
+        loads = [q for q in queries if q["sql"].startswith("SELECT") and '"password"' in q["sql"]]
+        assert loads, "the POST read the user row, not the cached copy"
+
     def test_the_user_is_loaded_from_the_database_when_the_cache_is_down(self, client, member):
         client.force_login(member)
         with mock.patch.object(pagecache.freshness, "generations_with", side_effect=OSError):

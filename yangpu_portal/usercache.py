@@ -15,6 +15,13 @@ cache under the same generations as the page cache (`yangpu_portal.pagecache`):
   an unknown backend) goes through Django's own `auth.get_user`, which flushes the session or
   upgrades the hash as it always does.
 
+Only reads use the copy: a POST (or any other write) loads the user from the database, so a
+write is never allowed on roles older than the database's.
+
+The copy is the user row as Django pickles it, password hash included (needed to check the
+session as Django does). It lives where the sessions live: whoever can read that Redis can
+already take over any session, which is worth more than a salted, slow hash.
+
 With the page cache off (`PAGE_CACHE_SECONDS=0`, as in tests) this is Django's middleware."""
 
 import logging
@@ -40,8 +47,8 @@ def _key(user_id, backend_path: str) -> str:
 def cached_user(request):
     """The request's user: the cached copy when it is current and the session matches it,
     else Django's `auth.get_user` (whose result is then cached)."""
-    if not pagecache.enabled():
-        return auth.get_user(request)
+    if not pagecache.enabled() or request.method not in ("GET", "HEAD"):
+        return auth.get_user(request)  # a write always acts as the user the database has now
     session = request.session
     user_id = session.get(SESSION_KEY)
     backend_path = session.get(BACKEND_SESSION_KEY)
