@@ -191,7 +191,18 @@ CACHED_PAGES = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["anonymous", "member", "street_organizer", "outsider"])
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "anonymous",
+        "member",
+        "street_organizer",
+        "outsider",
+        "station_staff",
+        "district_admin",
+        "auditor",
+    ],
+)
 def test_every_persona_gets_from_the_cache_what_the_view_renders_for_them(
     client, as_persona, persona, settings, station_a, street_a
 ):
