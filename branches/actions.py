@@ -547,6 +547,37 @@ def _run_roster_job(job, formats, resource_class) -> str:
     )
 
 
+def roster_import_uploads_prune(*, before, by=None) -> int:
+    """Retention (PIPL): a background import checked but not confirmed since `before` gives
+    its file (names, phones, party status) back to storage and ends as failed, with a message
+    to upload it again. One audit record when anything was deleted. Returns the jobs ended."""
+    from audit.models import Event
+    from audit.record import record_event
+
+    ended = 0
+    stale = RosterImportJob.objects.filter(
+        state=ImportJobState.CHECKED, dry_run=True, updated_at__lt=before
+    ).exclude(upload="")
+    for job in stale.select_for_update(skip_locked=True):
+        _finish_roster_job(
+            job,
+            state=ImportJobState.FAILED,
+            message=str(_("预检后长时间未确认，文件已按保存期限删除，请重新上传。")),
+        )
+        ended += 1
+    if ended:
+        record_event(
+            event=Event.DELETE,
+            actor=by,
+            detail={
+                "what": "retention",
+                "roster_import_uploads": ended,
+                "before": before.isoformat(),
+            },
+        )
+    return ended
+
+
 def _finish_roster_job(job, *, state, **fields) -> str:
     """Store the outcome; a job that will not be confirmed gives its file back to storage."""
     RosterImportJob.objects.filter(pk=job.pk).update(

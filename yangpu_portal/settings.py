@@ -413,6 +413,13 @@ if AUDIT_RETENTION_DAYS < 180:
 PERSONAL_DATA_RETENTION_RANGE = (30, 3650)
 STATIONS_CHECKIN_RETENTION_DAYS = env_int("STATIONS_CHECKIN_RETENTION_DAYS", 365)
 STATIONS_VISITOR_RETENTION_DAYS = env_int("STATIONS_VISITOR_RETENTION_DAYS", 730)
+# A large roster file checked in the background but never confirmed is deleted this many days
+# after its dry run (the same command). 1 to 90 days.
+ROSTER_IMPORT_UNCONFIRMED_DAYS = env_int("ROSTER_IMPORT_UNCONFIRMED_DAYS", 7)
+if not 1 <= ROSTER_IMPORT_UNCONFIRMED_DAYS <= 90:
+    raise ImproperlyConfigured(
+        f"ROSTER_IMPORT_UNCONFIRMED_DAYS={ROSTER_IMPORT_UNCONFIRMED_DAYS} is outside 1..90 days."
+    )
 for _name in ("STATIONS_CHECKIN_RETENTION_DAYS", "STATIONS_VISITOR_RETENTION_DAYS"):
     _low, _high = PERSONAL_DATA_RETENTION_RANGE
     if not _low <= globals()[_name] <= _high:

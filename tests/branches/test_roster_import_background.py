@@ -286,3 +286,54 @@ def test_the_database_queue_and_its_worker_run_the_job(
             "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
         }
         reset_backends()
+
+
+@pytest.mark.django_db
+class TestUnconfirmedFilesArePruned:
+    """Retention: a roster file checked in the background but never confirmed does not stay in
+    storage for good (`prune_personal_data`, ROSTER_IMPORT_UNCONFIRMED_DAYS)."""
+
+    def checked_job(self, user, days_ago):
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        job = RosterImportJob.objects.create(
+            user=user, file_name="名册.csv", file_format="csv", file_size=9,
+            state=ImportJobState.CHECKED,
+        )  # fmt: skip
+        job.upload.save("名册.csv", ContentFile(b"name,phone"), save=True)
+        RosterImportJob.objects.filter(pk=job.pk).update(
+            updated_at=timezone.now() - datetime.timedelta(days=days_ago)
+        )
+        return job
+
+    def test_old_unconfirmed_files_are_deleted_and_the_job_says_why(
+        self, district_admin, background, settings
+    ):
+        import io
+
+        from django.core.management import call_command
+
+        from audit.models import AuditEvent, Event
+
+        settings.ROSTER_IMPORT_UNCONFIRMED_DAYS = 7
+        old = self.checked_job(district_admin, days_ago=8)
+        recent = self.checked_job(district_admin, days_ago=2)
+        old_name, recent_name = old.upload.name, recent.upload.name
+        out = io.StringIO()
+        call_command("prune_personal_data", "--dry-run", stdout=out)
+        assert "would delete 1 unconfirmed roster import files" in out.getvalue()
+        assert default_storage.exists(old_name)
+        call_command("prune_personal_data", stdout=out)
+        assert "deleted 1 unconfirmed roster import files" in out.getvalue()
+        assert not default_storage.exists(old_name)
+        assert default_storage.exists(recent_name)
+        old.refresh_from_db()
+        assert (old.state, old.upload.name) == (ImportJobState.FAILED, "")
+        assert "重新上传" in old.message
+        recent.refresh_from_db()
+        assert recent.state == ImportJobState.CHECKED
+        record = AuditEvent.objects.filter(event=Event.DELETE).latest("pk")
+        assert record.detail["roster_import_uploads"] == 1
+        call_command("prune_personal_data", stdout=out)  # safe to run twice
+        assert out.getvalue().count("deleted 0 unconfirmed roster import files") == 1

@@ -2,7 +2,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
 
+from branches.actions import roster_import_uploads_prune
+from branches.models import ImportJobState, RosterImportJob
 from stations.actions import personal_data_prune
 from stations.models import CheckIn, VisitorCount
 from stations.models.stations import station_local_now
@@ -12,7 +16,9 @@ class Command(BaseCommand):
     help = (
         "Delete station check-ins older than STATIONS_CHECKIN_RETENTION_DAYS and visitor "
         "tallies older than STATIONS_VISITOR_RETENTION_DAYS (days counted in Shanghai dates). "
-        "Refuses a retention outside PERSONAL_DATA_RETENTION_RANGE (30..3650 days). --dry-run "
+        "Refuses a retention outside PERSONAL_DATA_RETENTION_RANGE (30..3650 days). Also deletes "
+        "the files of background roster imports checked but not confirmed for "
+        "ROSTER_IMPORT_UNCONFIRMED_DAYS. --dry-run "
         "counts only. Safe to run twice; one audit record per run that deletes anything."
     )
 
@@ -44,4 +50,21 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} {counts['checkins']} check-ins before {checkins_before} and "
             f"{counts['visitor_counts']} visitor tallies before {visitors_before}"
+        )
+        # Roster files of background imports checked but never confirmed (branches).
+        uploads_before = timezone.now() - timedelta(days=settings.ROSTER_IMPORT_UNCONFIRMED_DAYS)
+        if dry_run:
+            uploads = (
+                RosterImportJob.objects.filter(
+                    state=ImportJobState.CHECKED, dry_run=True, updated_at__lt=uploads_before
+                )
+                .exclude(upload="")
+                .count()
+            )
+        else:
+            with transaction.atomic():
+                uploads = roster_import_uploads_prune(before=uploads_before)
+        self.stdout.write(
+            f"{verb} {uploads} unconfirmed roster import files checked before "
+            f"{uploads_before:%Y-%m-%d %H:%M}"
         )
