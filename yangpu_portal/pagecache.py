@@ -183,6 +183,9 @@ def cached_page(view=None, *, replay: Callable[[object, dict], None] | None = No
             response[HEADER] = "miss"
             return response
 
+        # Seen through the access decorators (functools.wraps copies it): the permission
+        # matrix finds the cached views by it (tests/security/test_matrix.py).
+        wrapper.page_cached = True
         return wrapper
 
     return decorator(view) if view is not None else decorator

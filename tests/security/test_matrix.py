@@ -108,3 +108,43 @@ def test_post_only_rows_never_answer_get_with_a_page():
         assert len(answers) == len(PERSONAS), name
         if method == "POST":
             assert "405" in answers and set(answers) <= {"L", "302", "403", "404", "405"}, name
+
+
+@pytest.mark.django_db
+def test_the_page_cache_gives_every_persona_what_the_matrix_says(request, settings):
+    """The views served from the page cache (yangpu_portal/pagecache.py), with the cache on and
+    shared by every persona: two rounds over all of them, the first filling the cache, the
+    second served from it. Every answer is still the matrix's for that persona: no copy made
+    for one person reaches another, and no refusal turns into a page."""
+    from django.urls import resolve
+
+    settings.PAGE_CACHE_SECONDS = 60
+    world = build_world(request)
+    routes = []
+    for route, name in walk():
+        path = fill(route, params_for(name, route, world))
+        if getattr(resolve(urlsplit(path).path).func, "page_cached", False):
+            routes.append((name, path))
+    assert len(routes) >= 12, routes  # home ... passport: the views decorated with cached_page
+    clients = {}
+    for persona in PERSONAS:
+        clients[persona] = Client()
+        clients[persona].raise_request_exception = False
+        if persona != "anonymous":
+            clients[persona].force_login(world.users[persona])
+    wrong, hits, pages = [], 0, 0
+    for round_ in (1, 2):
+        for column, persona in enumerate(PERSONAS):
+            for name, path in routes:
+                response = clients[persona].get(path)
+                got = classify(response)
+                expected = MATRIX[name][1].split()[column]
+                if got != expected:
+                    wrong.append(f"round {round_}: {name} ({path}): {persona} got {got}, "
+                                 f"expected {expected}")  # fmt: skip
+                if round_ == 2 and response.status_code == 200:
+                    pages += 1
+                    hits += response.headers.get("X-Page-Cache") == "hit"
+    assert not wrong, "\n".join(wrong)
+    assert pages > len(PERSONAS), pages
+    assert hits == pages, "every page of the second round came from the cache"
