@@ -256,3 +256,14 @@ def test_pool_fails_fast_and_reconnects_without_a_long_backoff(monkeypatch):
     assert options["pool"]["reconnect_timeout"] == 2
     assert options["connect_timeout"] == 3
     assert s["OUTAGE_RETRY_SECONDS"] == 1
+
+
+def test_the_page_cache_is_off_for_development_and_on_in_production():
+    dev = run_python(SHOW.format("s.PAGE_CACHE_SECONDS"), DJANGO_DEBUG="on")
+    assert dev.returncode == 0, dev.stderr
+    assert dev.stdout.strip() == "0"
+    prod = run_python(
+        SHOW.format("s.PAGE_CACHE_SECONDS"), DJANGO_DEBUG="off", DJANGO_SECRET_KEY="x" * 50
+    )
+    assert prod.returncode == 0, prod.stderr
+    assert prod.stdout.strip() == "60"

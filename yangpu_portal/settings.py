@@ -249,8 +249,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
 # Read-mostly pages are kept whole in that cache for at most this many seconds, and dropped at
-# once after any write (yangpu_portal/pagecache.py). 0 turns the page cache off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# once after any write (yangpu_portal/pagecache.py). 0 turns the page cache off; it is off by
+# default with DEBUG on (`make run`), where an edited template must show at the next reload.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60)
 
 # --- Internationalisation ---------------------------------------------------------------------
 # Source strings are Simplified Chinese; locale/en holds the English catalogue.
