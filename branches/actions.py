@@ -555,10 +555,7 @@ def roster_import_uploads_prune(*, before, by=None) -> int:
     from audit.record import record_event
 
     ended = 0
-    stale = RosterImportJob.objects.filter(
-        state=ImportJobState.CHECKED, dry_run=True, updated_at__lt=before
-    ).exclude(upload="")
-    for job in stale.select_for_update(skip_locked=True):
+    for job in RosterImportJob.unconfirmed_since(before).select_for_update(skip_locked=True):
         _finish_roster_job(
             job,
             state=ImportJobState.FAILED,

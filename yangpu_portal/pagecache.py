@@ -147,7 +147,7 @@ def cached_page(view=None, *, replay: Callable[[object, dict], None] | None = No
             prefetched = getattr(request, "_page_prefetch", None)
             if prefetched is not None and prefetched[0] == key:
                 # Read with the signed-in user, in the same round trip (usercache).
-                _key, current, entry = prefetched
+                _, current, entry = prefetched
             else:
                 try:
                     current, entry = freshness.generations_with(TOPICS, key)
@@ -163,6 +163,7 @@ def cached_page(view=None, *, replay: Callable[[object, dict], None] | None = No
             body = _storable(request, response)
             if body is not None:
                 headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_KEPT]
+                compress = bool(request.META.get("QUERY_STRING"))
                 entry = {
                     "generations": current,
                     "status": response.status_code,
@@ -172,8 +173,8 @@ def cached_page(view=None, *, replay: Callable[[object, dict], None] | None = No
                     # addresses can fill is bounded by the pages the servers can render in
                     # PAGE_CACHE_SECONDS, at a tenth of their size. Plain addresses are few
                     # and the most read: kept as they are, no decompression on a hit.
-                    "z": bool(request.META.get("QUERY_STRING")),
-                    "body": zlib.compress(body, 1) if request.META.get("QUERY_STRING") else body,
+                    "z": compress,
+                    "body": zlib.compress(body, 1) if compress else body,
                     "meta": getattr(response, "page_cache_meta", {}),
                 }
                 try:

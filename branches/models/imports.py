@@ -133,6 +133,14 @@ class RosterImportJob(models.Model):
     def __str__(self):
         return f"{self.file_name} · {self.get_state_display()}"
 
+    @classmethod
+    def unconfirmed_since(cls, before):
+        """Jobs whose dry run passed before `before` and were never confirmed, still holding
+        their file: what retention deletes (`roster_import_uploads_prune`)."""
+        return cls.objects.filter(
+            state=ImportJobState.CHECKED, dry_run=True, updated_at__lt=before
+        ).exclude(upload="")
+
     @property
     def active(self) -> bool:
         return self.state in IMPORT_JOB_ACTIVE

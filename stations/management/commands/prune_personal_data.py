@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.actions import roster_import_uploads_prune
-from branches.models import ImportJobState, RosterImportJob
+from branches.models import RosterImportJob
 from stations.actions import personal_data_prune
 from stations.models import CheckIn, VisitorCount
 from stations.models.stations import station_local_now
@@ -54,13 +54,7 @@ class Command(BaseCommand):
         # Roster files of background imports checked but never confirmed (branches).
         uploads_before = timezone.now() - timedelta(days=settings.ROSTER_IMPORT_UNCONFIRMED_DAYS)
         if dry_run:
-            uploads = (
-                RosterImportJob.objects.filter(
-                    state=ImportJobState.CHECKED, dry_run=True, updated_at__lt=uploads_before
-                )
-                .exclude(upload="")
-                .count()
-            )
+            uploads = RosterImportJob.unconfirmed_since(uploads_before).count()
         else:
             with transaction.atomic():
                 uploads = roster_import_uploads_prune(before=uploads_before)
